@@ -1,0 +1,28 @@
+"""Error codes of ``audit.rejected_files``: why a raw file did not become a report.
+
+Each code has a sentence a person understands; the parser adds the specifics.
+"""
+
+from __future__ import annotations
+
+ERROR_CODES: dict[str, str] = {
+    "empty": "The file is empty or holds only white space.",
+    "too_large": "The file is larger than the parser accepts for one report.",
+    "binary": "The file holds binary data (NUL bytes or an image/archive signature), not text or HTML.",
+    "undecodable": "The bytes could not be decoded as UTF-8, GB18030/GBK or Big5 text.",
+    "not_a_report": "The text is not a government information disclosure annual report.",
+    "no_report_year": "No report year could be found in the title, the text or the publication date.",
+    "duplicate_content": "The file's content is identical to another file already registered as a report.",
+    "parse_error": "The parser failed unexpectedly on this file (a bug: the message holds the exception).",
+}
+
+
+class RejectedFile(Exception):
+    """Raised inside the parser to turn a file into an ``audit.rejected_files`` row."""
+
+    def __init__(self, error_code: str, message: str):
+        if error_code not in ERROR_CODES:
+            raise ValueError(f"unknown error code {error_code!r}")
+        super().__init__(message)
+        self.error_code = error_code
+        self.message = message

@@ -1,0 +1,136 @@
+"""Typed records the parser produces: one :class:`ParsedReport` or one :class:`Rejection` per raw file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A report file found in the landing directory, hashed and registered."""
+
+    source_path: str
+    content_sha256: str
+    size_bytes: int
+    extension: str
+    sidecar: dict[str, str] | None = None
+
+    @property
+    def report_id(self) -> str:
+        """Stable id of the report this file becomes: a prefix of its content hash."""
+        return self.content_sha256[:16]
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """A doubt the parser kept about a report (queryable per report)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DisclosureFact:
+    """Article 20 proactive disclosure (第二十条), or a prose count of published information."""
+
+    item_code: str
+    measure_code: str
+    value: Decimal | None
+    source_method: str  # 'table' | 'prose'
+    source_text: str
+    channel: str | None = None
+    row_label: str | None = None
+    column_label: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationFact:
+    """One cell of 收到和处理政府信息公开申请情况 (or a prose statement of it)."""
+
+    outcome_code: str
+    applicant_type: str
+    value: Decimal | None
+    source_method: str
+    source_text: str
+
+
+@dataclass(frozen=True)
+class AppealFact:
+    """One cell of 行政复议、行政诉讼情况 (or a prose statement of it)."""
+
+    appeal_kind: str
+    result_code: str
+    value: Decimal | None
+    source_method: str
+    source_text: str
+
+
+@dataclass(frozen=True)
+class TransactionFact:
+    """Money and project counts: the agency's own procurement or its platform's trading volume."""
+
+    scope: str  # 'own_procurement' | 'platform'
+    category: str
+    project_count: int | None
+    amount_wan: Decimal | None
+    amount_text: str | None  # as printed, in the report's own script
+    source_method: str
+    source_text: str
+
+
+@dataclass(frozen=True)
+class UnmappedCell:
+    """A numeric table cell that was read but has no contract code (yet)."""
+
+    section: str
+    row_label: str
+    column_label: str | None
+    value: Decimal | None
+    source_text: str
+
+
+@dataclass
+class ParsedReport:
+    """Everything read from one report file."""
+
+    report_id: str
+    source_path: str
+    content_sha256: str
+    title: str | None
+    agency_name: str  # canonical, simplified, qualified with its place where the title leaves it out
+    agency_name_raw: str | None  # as found, before qualification / script conversion
+    agency_name_source: str  # 'title' | 'text_inferred' | 'sidecar' | 'source_line'
+    agency_aliases: list[str]
+    agency_type: str
+    admin_level: str | None
+    region_code: str | None
+    region_source: str | None  # how the region was decided, e.g. 'agency_name', 'text_mentions'
+    report_year: int
+    report_year_source: str  # 'title' | 'sidecar' | 'statistics_period' | 'published_date' | 'text'
+    published_date: dt.date | None
+    template_version: str  # 'pre2019' | 'gb2019' | 'gb2021'
+    script: str  # 'simplified' | 'traditional'
+    encoding: str
+    source_shape: str  # 'html' | 'text_cells' | 'text_pipes' | 'text_tabs' | 'prose'
+    url: str | None = None
+    warnings: list[ParseWarning] = field(default_factory=list)
+    disclosures: list[DisclosureFact] = field(default_factory=list)
+    applications: list[ApplicationFact] = field(default_factory=list)
+    appeals: list[AppealFact] = field(default_factory=list)
+    transactions: list[TransactionFact] = field(default_factory=list)
+    unmapped: list[UnmappedCell] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A raw file that could not become a report, with a documented error code."""
+
+    source_path: str
+    content_sha256: str
+    error_code: str
+    error_message: str
+
+
+ParseOutcome = ParsedReport | Rejection

