@@ -12,6 +12,7 @@ ERROR_CODES: dict[str, str] = {
     "undecodable": "The bytes could not be decoded as UTF-8, GB18030/GBK or Big5 text.",
     "not_a_report": "The text is not a government information disclosure annual report.",
     "no_report_year": "No report year could be found in the title, the text or the publication date.",
+    "no_agency": "No reporting agency could be found in the title, a source line or a sidecar.",
     "duplicate_content": "The file's content is identical to another file already registered as a report.",
     "parse_error": "The parser failed unexpectedly on this file (a bug: the message holds the exception).",
 }

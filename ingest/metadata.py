@@ -1,0 +1,183 @@
+"""Report metadata: title, agency (qualified, typed, placed), report year and publication date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ingest import places
+from ingest import vocabulary as vocab
+from ingest.records import ParseWarning
+from ingest.regions import Region
+from ingest.script import to_simplified
+from ingest.text import fold_width, squash_spaces
+
+HEAD_LINES = 40
+TITLE = re.compile(r"(?:19|20)\d{2}\s*年.{0,60}?(?:信息公开|政务公开|信息公開).{0,12}?(?:报告|年报)|年报")
+TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
+TITLE_TAIL = re.compile(r"(?:关于)?(?:的)?(?:本?年度)?(?:政府|政务)?(?:信息)?(?:公开|政务公开).*$")
+FIELD_TITLE = re.compile(r"^[-*\s]*(?:标题|文章标题|题名|名称)\s*[:：]\s*(.+)$")
+SOURCE_LINE = re.compile(r"(?:信息来源|来源|发布机构|发文机关|发布单位)\s*[:：]\s*(\S*)")
+DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+DATE_LABEL = re.compile(r"(?:发布|公开|发表|更新)?(?:时间|日期)\s*[:：]?\s*")
+PERIOD = re.compile(r"(?:统计期限|统计时限|统计时间|时限|期限)[^。]{0,6}?自?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+PARENS = re.compile(r"\(([^()]{2,40})\)")
+UNQUALIFIED = re.compile(r"^(?:本|我)?(市|县|区|州|盟|旗)(?=[\u4e00-\u9fff]{2})")
+
+
+@dataclass
+class Agency:
+    name: str
+    raw: str | None
+    source: str
+    aliases: list[str] = field(default_factory=list)
+    type: str = "other"
+    admin_level: str | None = None
+    region: Region | None = None
+    region_source: str | None = None
+
+
+def find_title(lines: list[str], hints: dict[str, str]) -> str | None:
+    """The report's own title: a portal field, an HTML hint, or an early line naming a year and 报告."""
+    candidates: list[str] = [hints[k] for k in ("title", "heading", "page_title") if hints.get(k)]
+    for line in lines[:HEAD_LINES]:
+        match = FIELD_TITLE.match(line)
+        if match:
+            candidates.insert(0, match.group(1))
+    candidates += [line for line in lines[:HEAD_LINES] if len(line.strip()) <= 100]
+    for candidate in candidates:
+        text = squash_spaces(fold_width(candidate))
+        if TITLE.search(text) and TITLE_YEAR.search(text):
+            return text
+    return None
+
+
+def split_aliases(name: str) -> tuple[str, list[str]]:
+    """黄冈市政务服务和大数据管理局(黄冈市公共资源交易监督管理局) → the name and its alias."""
+    aliases = [a for a in PARENS.findall(name) if re.search(r"(局|委|办|中心|厅|政府|公司)$", a)]
+    return squash_spaces(PARENS.sub("", name)), aliases
+
+
+def agency_from_title(title: str) -> str | None:
+    year = TITLE_YEAR.search(title)
+    if not year:
+        return None
+    before = title[: year.start()].strip(" ,:-")
+    after = TITLE_TAIL.sub("", title[year.end() :]).strip(" ,:-")
+    for candidate in (before, after):
+        candidate = re.sub(r"^(?:关于|\d+\.)", "", candidate).strip()
+        if len(candidate) >= 3:
+            return candidate
+    return None
+
+
+def source_line_agency(lines: list[str]) -> str | None:
+    for n, line in enumerate(lines[:HEAD_LINES]):
+        match = SOURCE_LINE.search(line)
+        if not match:
+            continue
+        value = match.group(1) or (lines[n + 1].strip() if n + 1 < len(lines) else "")
+        value = re.split(r"[?？\s]", value)[0]
+        if len(value) >= 4 and not DATE.search(value):
+            return value
+    return None
+
+
+def qualify(name: str, lines: list[str], warnings: list[ParseWarning]) -> tuple[str, Region | None, str | None]:
+    """Put the place in front of a name that leaves it out (市公共资源交易中心 → 驻马店市…)."""
+    region = places.region_of_name(name)
+    if region is not None:
+        return name, region, "agency_name"
+    wanted = UNQUALIFIED.match(name)
+    level = {"市": "prefecture", "州": "prefecture", "盟": "prefecture"}.get(wanted.group(1) if wanted else "", "county")
+    mentions = places.mentioned_regions(lines)
+    fitting = [(r, n) for r, n in mentions.most_common() if r.level == level] or mentions.most_common()
+    if not fitting:
+        warnings.append(ParseWarning("region_unknown", f"no place found for agency {name!r}"))
+        return name, None, None
+    best, count = fitting[0]
+    tied = [r.name for r, n in fitting if n == count and r != best]
+    rest = name[wanted.end() :] if wanted else name
+    qualified = best.name + rest
+    sureness = "ambiguous: also " + "、".join(tied) if tied else f"named {count} time(s) in the text, no other candidate"
+    warnings.append(
+        ParseWarning("agency_place_inferred", f"{name!r} qualified as {qualified!r}: {best.name} {sureness}")
+    )
+    return qualified, best, "text_mentions"
+
+
+def agency_type(name: str) -> str:
+    codes = vocab.match("agency_types", "types", name)
+    return codes["code"] if codes else "other"
+
+
+def admin_level(name: str, region: Region | None) -> str | None:
+    if any(re.search(p, name) for p in vocab.load("agency_types")["township"]):
+        return "township"
+    return region.level if region else None
+
+
+def resolve_agency(title: str | None, lines: list[str], sidecar: dict[str, str], warnings: list[ParseWarning]) -> Agency | None:
+    if sidecar.get("agency_name"):
+        raw, source = sidecar["agency_name"], "sidecar"
+    elif title and agency_from_title(title):
+        raw, source = agency_from_title(title), "title"
+    else:
+        raw, source = source_line_agency(lines), "source_line"
+    if not raw:
+        return None
+    simplified = squash_spaces(to_simplified(fold_width(raw)))
+    name, aliases = split_aliases(simplified)
+    name, region, region_source = qualify(name, lines, warnings)
+    if region_source == "text_mentions":
+        source = "text_inferred"
+    return Agency(name, raw, source, aliases, agency_type(name), admin_level(name, region), region, region_source)
+
+
+def to_date(match: re.Match[str], warnings: list[ParseWarning]) -> dt.date | None:
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        warnings.append(ParseWarning("bad_date", f"not a calendar date: {match.group(0)!r}"))
+        return None
+
+
+def published_date(lines: list[str], hints: dict[str, str], sidecar: dict[str, str],
+                   warnings: list[ParseWarning]) -> dt.date | None:
+    for text in (sidecar.get("published_date"), hints.get("published")):
+        match = DATE.search(text or "")
+        if match:
+            return to_date(match, warnings)
+    for n, line in enumerate(lines[:HEAD_LINES]):
+        label = DATE_LABEL.search(line)
+        if not label or "成文" in line[: label.start() + 2]:
+            continue
+        following = line[label.end() :] if line[label.end() :].strip() else (lines[n + 1] if n + 1 < len(lines) else "")
+        match = DATE.match(following.strip())
+        if match:
+            return to_date(match, warnings)
+    return None
+
+
+def report_year(title: str | None, lines: list[str], published: dt.date | None) -> tuple[int, str] | None:
+    """The year the report is about: title first; the publication date only as a fallback."""
+    if title:
+        match = TITLE_YEAR.search(title)
+        if match:
+            return int(match.group(1)), "title"
+    text = "\n".join(lines)
+    period = PERIOD.search(text)
+    if period:
+        return int(period.group(1)), "statistics_period"
+    years = Counter(int(y) for y in YEAR_IN_TEXT.findall("\n".join(lines[:HEAD_LINES])))
+    if published is not None:
+        plausible = {y: n for y, n in years.items() if y < published.year}
+        if plausible:
+            return max(plausible, key=lambda y: (plausible[y], y)), "text"
+        return published.year - 1, "published_date"
+    if years:
+        return years.most_common(1)[0][0], "text"
+    return None

@@ -1,0 +1,99 @@
+"""One raw file to one :class:`ParsedReport` or :class:`Rejection`: the stages in order.
+
+decode (bytes → text) → layout (text → tokens and lines) → metadata (title, agency,
+year, dates) → tables (tokens → table facts) → prose (sentences → prose facts).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.decode import decode_bytes, repair_mojibake
+from ingest.errors import RejectedFile
+from ingest.layout import Document, layout
+from ingest.metadata import find_title, published_date, report_year, resolve_agency
+from ingest.prose import extract_prose
+from ingest.records import ParsedReport, ParseOutcome, ParseWarning, RawFile, Rejection
+from ingest.script import detect_script, to_simplified
+from ingest.tables import read_tables
+
+REPORT_WORDS = re.compile(r"(?:信息公开|政务公开|信息公開).{0,16}?(?:年度报告|年报|工作报告|报告)|年度报告")
+LOST_CHARACTERS = re.compile(r"\?{3,}|\ufffd{2,}")
+
+
+def template_for(votes: dict[str, int], year: int, has_tables: bool, warnings: list[ParseWarning]) -> str:
+    if votes:
+        return max(votes, key=lambda t: votes[t])
+    if year <= 2018:
+        return "pre2019"
+    if not has_tables:
+        warnings.append(ParseWarning("no_tables", f"a {year} report without the template's tables"))
+    return "gb2021" if year >= 2021 else "gb2019"
+
+
+def check_is_report(doc: Document, has_tables: bool) -> None:
+    head = "\n".join(doc.lines[:60]) + "\n".join(doc.hints.values())
+    if has_tables or REPORT_WORDS.search(head):
+        return
+    raise RejectedFile("not_a_report", "no annual report title (…政府信息公开工作年度报告) and none of the template's tables")
+
+
+def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseWarning]) -> ParsedReport:
+    text, mojibake = repair_mojibake(text)
+    warnings.extend(mojibake)
+    lost = LOST_CHARACTERS.findall(text)
+    if lost:
+        warnings.append(ParseWarning("lost_characters", f"{len(lost)} runs of lost characters (?? or �) in the text"))
+    doc = layout(text, raw.extension)
+    sidecar = raw.sidecar or {}
+    title = find_title(doc.lines, doc.hints)
+    published = published_date(doc.lines, doc.hints, sidecar, warnings)
+    year = report_year(title, doc.lines, published)
+    tables = read_tables(doc.tokens, year[0] if year else None)
+    check_is_report(doc, tables.has_tables)
+    if year is None:
+        raise RejectedFile("no_report_year", "no year in the title or text, and no publication date")
+    agency = resolve_agency(title, doc.lines, sidecar, warnings)
+    if agency is None:
+        raise RejectedFile("no_agency", "no agency named in the title, a 来源/发布机构 line or a sidecar")
+    prose = extract_prose(doc.lines, doc.raw_lines)
+    warnings.extend(tables.warnings)
+    return ParsedReport(
+        report_id=raw.report_id,
+        source_path=raw.source_path,
+        content_sha256=raw.content_sha256,
+        title=title,
+        agency_name=agency.name,
+        agency_name_raw=agency.raw,
+        agency_name_source=agency.source,
+        agency_aliases=agency.aliases,
+        agency_type=agency.type,
+        admin_level=agency.admin_level,
+        region_code=agency.region.code if agency.region else None,
+        region_source=agency.region_source,
+        report_year=year[0],
+        report_year_source=year[1],
+        published_date=published,
+        template_version=template_for(tables.template_votes, year[0], tables.has_tables, warnings),
+        script=detect_script(text, to_simplified(text)),
+        encoding=encoding,
+        source_shape=doc.shape if tables.has_tables else "prose",
+        url=sidecar.get("url"),
+        warnings=warnings,
+        disclosures=tables.disclosures + prose.disclosures,
+        applications=tables.applications + prose.applications,
+        appeals=tables.appeals + prose.appeals,
+        transactions=tables.transactions + prose.transactions,
+        unmapped=tables.unmapped,
+    )
+
+
+def parse_bytes(raw: RawFile, data: bytes) -> ParseOutcome:
+    """Parse one file's bytes; every failure becomes a :class:`Rejection` with an error code."""
+    try:
+        decoded = decode_bytes(data)
+        return parse_document(raw, decoded.text, decoded.encoding, list(decoded.warnings))
+    except RejectedFile as rejected:
+        return Rejection(raw.source_path, raw.content_sha256, rejected.error_code, rejected.message)
+    except Exception as error:  # a parser bug must not lose the file: it is recorded with its cause
+        return Rejection(raw.source_path, raw.content_sha256, "parse_error", f"{type(error).__name__}: {error}")

@@ -1,0 +1,134 @@
+"""Where an agency is: its region (GB/T 2260) from its name, or from the places its text names."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from ingest.regions import Region, all_regions
+
+SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "省", "市", "县", "区", "盟", "旗")
+ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,5}族)+$")
+SPAM_MIN_NAMES = 6
+
+
+def short_name(name: str) -> str | None:
+    """衡阳市 → 衡阳, 黔南布依族苗族自治州 → 黔南; None where nothing of two characters or more is left."""
+    for suffix in SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            ethnic = ETHNIC.match(stem)
+            stem = ethnic.group(1) if ethnic else stem
+            return stem if len(stem) >= 2 else None
+    return None
+
+
+@dataclass(frozen=True)
+class Index:
+    full: dict[str, tuple[Region, ...]]
+    short: dict[str, tuple[Region, ...]]
+    children: dict[str, tuple[Region, ...]]
+    pattern: re.Pattern[str]  # every full name, longest first
+
+
+@cache
+def index() -> Index:
+    full: dict[str, list[Region]] = {}
+    short: dict[str, list[Region]] = {}
+    children: dict[str, list[Region]] = {}
+    for region in all_regions():
+        full.setdefault(region.name, []).append(region)
+        stem = short_name(region.name)
+        if stem:
+            short.setdefault(stem, []).append(region)
+        if region.parent_code:
+            children.setdefault(region.parent_code, []).append(region)
+    names = sorted(full, key=len, reverse=True)
+    return Index(
+        {k: tuple(v) for k, v in full.items()},
+        {k: tuple(v) for k, v in short.items()},
+        {k: tuple(v) for k, v in children.items()},
+        re.compile("|".join(map(re.escape, names))),
+    )
+
+
+LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
+
+
+def under(region: Region, ancestor: Region | None) -> bool:
+    if ancestor is None:
+        return True
+    return region.parent_code == ancestor.code or (
+        region.parent_code is not None and region.parent_code[:2] == ancestor.code[:2] and ancestor.level == "province"
+    )
+
+
+def pick(candidates: tuple[Region, ...], parent: Region | None) -> Region | None:
+    """The candidate under ``parent`` (any, if no parent), preferring higher levels."""
+    fitting = [r for r in candidates if under(r, parent)]
+    if not fitting:
+        return None
+    return min(fitting, key=lambda r: LEVEL_RANK[r.level])
+
+
+def prefix_chain(name: str) -> tuple[Region | None, int]:
+    """Regions named at the start of ``name`` (湖北省黄冈市…), the deepest one and where it ends."""
+    idx = index()
+    current: Region | None = None
+    position = 0
+    while position < len(name):
+        step = None
+        for length in range(min(12, len(name) - position), 1, -1):
+            piece = name[position : position + length]
+            region = pick(idx.full.get(piece, ()), current)
+            if region is None and current is None and length >= 2:
+                region = pick(idx.short.get(piece, ()), None)
+                if region is not None and name[position + length : position + length + 1] in ("市", "县", "区", "省"):
+                    region = None  # the full name would have matched
+            if region is not None and (current is None or LEVEL_RANK[region.level] > LEVEL_RANK[current.level]):
+                step = (region, length)
+                break
+        if step is None:
+            break
+        current, position = step[0], position + step[1]
+    return current, position
+
+
+def county_in_rest(rest: str, prefecture: Region) -> Region | None:
+    """A county of ``prefecture`` named later in an agency name (…交易服务中心汶上分中心 → 汶上县)."""
+    idx = index()
+    for county in idx.children.get(prefecture.code, ()):
+        if county.name in rest:
+            return county
+        stem = short_name(county.name)
+        if stem and re.search(re.escape(stem) + "(分|县|区|市|旗)", rest):
+            return county
+    return None
+
+
+def region_of_name(name: str) -> Region | None:
+    region, end = prefix_chain(name)
+    if region is not None and region.level == "prefecture":
+        return county_in_rest(name[end:], region) or region
+    return region
+
+
+def is_spam_line(line: str, names: list[str]) -> bool:
+    """A footer listing many places (SEO link farms) says nothing about the report's region."""
+    return len(set(names)) >= SPAM_MIN_NAMES and sum(map(len, names)) * 2 >= len(re.sub(r"\W", "", line))
+
+
+def mentioned_regions(lines: list[str]) -> Counter[Region]:
+    """How often each region is named in full in the text, leaving out place-name spam."""
+    idx = index()
+    counts: Counter[Region] = Counter()
+    for line in lines:
+        names = idx.pattern.findall(line)
+        if not names or is_spam_line(line, names):
+            continue
+        for name in names:
+            for region in idx.full[name]:
+                counts[region] += 1
+    return counts

@@ -1,0 +1,139 @@
+"""Facts stated in sentences (``source_method = 'prose'``): published items, requests, appeals, trading."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ingest import vocabulary as vocab
+from ingest.numbers import read_cell, to_wan
+from ingest.records import AppealFact, ApplicationFact, DisclosureFact, TransactionFact
+
+SENTENCE = re.compile(r"[^。！？!?\n]+")
+CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+PUBLISHED = re.compile(
+    r"(?:主动)?(?:公开|发布|推送|更新|公开发布|发布了|公开了)(?:各类|政府|政务)?(?:信息|政务信息|政府信息|动态信息|稿件|文章)?"
+    r"(?:(?P<issues>\d+)期)?(?:共|共计)?(?P<count>\d[\d,]*)\s*(?:条|篇)"
+)
+NO_REQUESTS = re.compile(r"(?:未|没有)(?:收到|受理)[^，。；]{0,30}?(?:信息公开|依申请公开)[^，。；]{0,4}?申请")
+REQUESTS = re.compile(
+    r"(?:收到|受理)[^，。；\d]{0,12}?(?:信息公开|依申请公开)[^，。；\d]{0,6}?(?:申请|事项)[^，。；\d]{0,4}?(?P<n>\d+)\s*(?:件|条|个|份)"
+)
+NO_APPEALS = re.compile(
+    r"(?:未收到|未发生|没有|无|未出现|未有)[^，。；]{0,24}?行政复议(?P<both>[^，。；]{0,3}(?:行政)?诉讼)?"
+)
+TRADING = re.compile(
+    r"(?:完成|进场|成交)[^，。；\d]{0,12}?交易(?:项目)?(?P<n>\d[\d,]*)\s*(?:个|宗|项)"
+    r"(?:[，,]?\s*(?:交易|成交)(?:总)?(?:金额|额)(?:为|达)?\s*(?P<amount>\d[\d,.]*)\s*(?P<unit>亿元|万元|元))?"
+)
+
+
+@dataclass
+class ProseFacts:
+    disclosures: list[DisclosureFact] = field(default_factory=list)
+    applications: list[ApplicationFact] = field(default_factory=list)
+    appeals: list[AppealFact] = field(default_factory=list)
+    transactions: list[TransactionFact] = field(default_factory=list)
+
+
+def channel_of(context: str) -> str | None:
+    codes = vocab.match("prose", "channels", context)
+    return codes["code"] if codes else None
+
+
+def mentions_several_channels(context: str) -> bool:
+    found = {e.codes["code"] for e in vocab.entries("prose", "channels") if e.matches(context)}
+    return len(found - {"wechat_weibo"}) >= 2 and "wechat_weibo" not in found
+
+
+def published_counts(sentence: str) -> list[tuple[str, Decimal, str]]:
+    """(channel, count, words) for each 'published N items' in one sentence.
+
+    The channel is named in the words between the previous count (or the clause start)
+    and this one; failing that, by the nearest channel earlier in the sentence; a count
+    with no channel anywhere before it is the total ('all').
+    """
+    found = []
+    previous_end = 0
+    for match in PUBLISHED.finditer(sentence):
+        before = sentence[previous_end : match.start()]
+        clauses = CLAUSE_BREAK.split(before)
+        own = clauses[-1] if clauses else ""
+        channel = channel_of(own)
+        if channel is None:
+            earlier = sentence[: match.start() - len(own)]
+            channel = None if mentions_several_channels(earlier) else channel_of(earlier)
+        if channel is None:
+            channel = "all"
+        if channel == "all" and not any(re.search(w, sentence[: match.end()]) for w in vocab.load("prose")["total_words"]):
+            previous_end = match.end()
+            continue
+        count = Decimal(match.group("count").replace(",", ""))
+        found.append((channel, count, sentence[max(0, match.start() - len(own)) : match.end()].strip("，,、 ")))
+        previous_end = match.end()
+    return found
+
+
+def extract_prose(lines: list[str], raw_lines: list[str]) -> ProseFacts:
+    """Facts from the sentences of the report (simplified ``lines``; ``raw_lines`` give the printed text)."""
+    facts = ProseFacts()
+    seen_channels: set[str] = set()
+    text = "\n".join(lines)
+    for sentence_match in SENTENCE.finditer(text):
+        sentence = sentence_match.group(0)
+        for channel, count, words in published_counts(sentence):
+            if channel in seen_channels:
+                continue
+            seen_channels.add(channel)
+            facts.disclosures.append(
+                DisclosureFact("published_information", "count", count, "prose", words, channel)
+            )
+        add_requests(sentence, facts)
+        add_appeals(sentence, facts)
+        add_trading(sentence, facts)
+    return facts
+
+
+def add_requests(sentence: str, facts: ProseFacts) -> None:
+    if any(f.outcome_code == "new_received" for f in facts.applications):
+        return
+    none = NO_REQUESTS.search(sentence)
+    some = REQUESTS.search(sentence)
+    if none:
+        facts.applications.append(ApplicationFact("new_received", "total", Decimal(0), "prose", none.group(0)))
+    elif some:
+        facts.applications.append(
+            ApplicationFact("new_received", "total", Decimal(some.group("n")), "prose", some.group(0))
+        )
+
+
+def add_appeals(sentence: str, facts: ProseFacts) -> None:
+    if facts.appeals:
+        return
+    match = NO_APPEALS.search(sentence)
+    if not match:
+        return
+    kinds = ["administrative_review"]
+    if match.group("both"):
+        kinds += ["litigation_direct", "litigation_after_review"]
+    for kind in kinds:
+        facts.appeals.append(AppealFact(kind, "total", Decimal(0), "prose", match.group(0)))
+
+
+def add_trading(sentence: str, facts: ProseFacts) -> None:
+    if facts.transactions:
+        return
+    match = TRADING.search(sentence)
+    if not match:
+        return
+    amount_wan = amount_text = None
+    if match.group("amount"):
+        cell = read_cell(match.group("amount"))
+        if cell.value is not None:
+            amount_wan = to_wan(cell.value, match.group("unit"))
+            amount_text = match.group("amount") + match.group("unit")
+    facts.transactions.append(
+        TransactionFact("platform", "all", int(match.group("n").replace(",", "")), amount_wan, amount_text, "prose",
+                        match.group(0))
+    )

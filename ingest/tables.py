@@ -1,0 +1,336 @@
+"""Read the template's tables from a token stream: Article 20, applications, appeals, (九).
+
+The stream is split into zones (``vocabulary/zones.yaml``). Inside a zone a *row* is a
+text token followed by value tokens; its label is mapped to a code through the
+vocabularies. A label followed by no value is a group heading. Numbers whose row label
+has no code go to ``unmapped`` so nothing read is thrown away.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ingest import vocabulary as vocab
+from ingest.layout import Token
+from ingest.numbers import Cell, amount_unit, read_cell, to_wan
+from ingest.records import (
+    AppealFact,
+    ApplicationFact,
+    DisclosureFact,
+    ParseWarning,
+    TransactionFact,
+    UnmappedCell,
+)
+
+CLAUSE = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
+
+
+@dataclass
+class TableFacts:
+    disclosures: list[DisclosureFact] = field(default_factory=list)
+    applications: list[ApplicationFact] = field(default_factory=list)
+    appeals: list[AppealFact] = field(default_factory=list)
+    transactions: list[TransactionFact] = field(default_factory=list)
+    unmapped: list[UnmappedCell] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+    template_votes: dict[str, int] = field(default_factory=dict)
+
+    def vote(self, template: str) -> None:
+        self.template_votes[template] = self.template_votes.get(template, 0) + 1
+
+    @property
+    def has_tables(self) -> bool:
+        return bool(self.disclosures or self.applications or self.appeals or self.unmapped)
+
+
+@dataclass
+class Stream:
+    """Tokens with their cell readings, so each cell is parsed once."""
+
+    tokens: list[Token]
+    cells: list[Cell]
+
+    @classmethod
+    def of(cls, tokens: list[Token]) -> Stream:
+        return cls(tokens, [read_cell(t.text) for t in tokens])
+
+    def is_value(self, i: int) -> bool:
+        return self.cells[i].is_value
+
+    def values_after(self, i: int, end: int, limit: int) -> list[int]:
+        """Indexes of the value cells that follow a label at ``i``, up to ``limit``.
+
+        Stops at a text cell, at the zone end, or where the source starts a new row.
+        """
+        found: list[int] = []
+        j = i + 1
+        while j < end and len(found) < limit and self.is_value(j):
+            if found and self.tokens[j].row_start:
+                break
+            if self.tokens[j].row_start and not self.tokens[j].in_table:
+                break
+            found.append(j)
+            j += 1
+        return found
+
+    def next_is_value(self, i: int, end: int) -> bool:
+        return i + 1 < end and self.is_value(i + 1) and not (
+            self.tokens[i + 1].row_start and self.tokens[i + 1].blank
+        )
+
+
+def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
+    """(start, end) token ranges of the article20, applications and appeals zones present."""
+    starts: dict[str, int] = {}
+    position = 0
+    keys = [vocab.label_key(t.text) for t in stream.tokens]
+    for zone in ("article20", "applications", "appeals"):
+        for i in range(position, len(keys)):
+            if len(keys[i]) <= 60 and any(p.search(keys[i]) for p in vocab.patterns("zones", zone)):
+                starts[zone] = i
+                position = i + 1
+                break
+    ends = vocab.patterns("zones", "end")
+    zones: dict[str, tuple[int, int]] = {}
+    ordered = sorted(starts.items(), key=lambda kv: kv[1])
+    for n, (zone, start) in enumerate(ordered):
+        end = ordered[n + 1][1] if n + 1 < len(ordered) else len(keys)
+        for i in range(start + 1, end):
+            if len(keys[i]) <= 40 and any(p.search(keys[i]) for p in ends):
+                end = i
+                break
+        zones[zone] = (start, end)
+    return zones
+
+
+# --- Article 20 -------------------------------------------------------------------------------
+
+
+def subtables(stream: Stream, start: int, end: int) -> list[tuple[str, int, int]]:
+    """(clause numeral, start, end) of each 第二十条第(X)项 sub-table."""
+    heads = []
+    for i in range(start, end):
+        match = CLAUSE.search(vocab.label_key(stream.tokens[i].text))
+        if match and len(stream.tokens[i].text) <= 30:
+            heads.append((match.group(1), i))
+    return [(clause, i, heads[n + 1][1] if n + 1 < len(heads) else end) for n, (clause, i) in enumerate(heads)]
+
+
+def measure_of(key: str) -> str | None:
+    codes = vocab.match("article20", "measures", key)
+    return codes["code"] if codes else None
+
+
+def read_header(stream: Stream, start: int, end: int, column_section: str | None) -> tuple[list[tuple[str, str]], int]:
+    """The (code, printed label) of each column, and where the rows begin."""
+    columns: list[tuple[str, str]] = []
+    i = start + 1
+    while i < end:
+        if stream.is_value(i):
+            i += 1
+            continue
+        if stream.next_is_value(i, end):
+            break
+        key = vocab.label_key(stream.tokens[i].text)
+        if column_section:
+            codes = vocab.match("transactions", "columns", key)
+            code = codes["code"] if codes else None
+        else:
+            code = measure_of(key)
+        if code and code not in [c for c, _ in columns]:
+            columns.append((code, stream.tokens[i].raw))
+        i += 1
+    return columns, i
+
+
+def template_of(facts: TableFacts) -> str | None:
+    if not facts.template_votes:
+        return None
+    return max(facts.template_votes, key=lambda t: facts.template_votes[t])
+
+
+def vote_measures(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> None:
+    signals = vocab.load("article20")["template_measures"]
+    for i in range(*zone):
+        if not stream.is_value(i):
+            code = measure_of(vocab.label_key(stream.tokens[i].text))
+            for template, codes in signals.items():
+                if code in codes:
+                    facts.vote(template)
+
+
+def read_article20(stream: Stream, zone: tuple[int, int], facts: TableFacts, template: str) -> None:
+    defaults = vocab.load("article20")["default_measures"].get(template, {})
+    for clause, start, end in subtables(stream, *zone):
+        if clause == "九":
+            read_procurement(stream, start, end, facts)
+            continue
+        columns, i = read_header(stream, start, end, None)
+        if not columns:
+            columns = [(code, code) for code in defaults.get(clause, [])]
+            if columns:
+                facts.warnings.append(
+                    ParseWarning("header_unread", f"第二十条第({clause})项: column headings not read, template order used")
+                )
+        read_rows(stream, i, end, facts, columns, section=f"article20.{clause}", emit=emit_disclosure)
+
+
+def emit_disclosure(facts: TableFacts, label: Token, column: tuple[str, str] | None, cell: Token, value: Cell) -> bool:
+    codes = vocab.match("article20", "items", vocab.row_key(label.text))
+    if not codes or column is None:
+        return False
+    facts.disclosures.append(
+        DisclosureFact(codes["code"], column[0], value.value, "table", cell.raw, None, label.raw, column[1])
+    )
+    return True
+
+
+def read_rows(stream: Stream, i: int, end: int, facts: TableFacts, columns, section: str, emit) -> None:
+    """Rows (label + values) from ``i`` to ``end``; unmapped cells are kept as such."""
+    while i < end:
+        if stream.is_value(i):
+            i += 1
+            continue
+        values = stream.values_after(i, end, max(len(columns), 1))
+        label = stream.tokens[i]
+        for n, j in enumerate(values):
+            column = columns[n] if n < len(columns) else None
+            if not emit(facts, label, column, stream.tokens[j], stream.cells[j]):
+                unmapped(facts, section, label, column, stream.tokens[j], stream.cells[j])
+        if values and columns and len(values) < len(columns):
+            facts.warnings.append(
+                ParseWarning("short_row", f"{section}: row {label.raw!r} has {len(values)} of {len(columns)} cells")
+            )
+        i = (values[-1] if values else i) + 1
+
+
+def unmapped(facts: TableFacts, section: str, label: Token, column, cell: Token, value: Cell) -> None:
+    if value.kind == "blank" and not cell.raw:
+        return
+    facts.unmapped.append(UnmappedCell(section, label.raw, column[1] if column else None, value.value, cell.raw))
+
+
+# --- (九) procurement / trading volumes ---------------------------------------------------------
+
+
+def read_procurement(stream: Stream, start: int, end: int, facts: TableFacts) -> None:
+    columns, i = read_header(stream, start, end, "transactions")
+    header_unit = next((amount_unit(label) for code, label in columns if code == "amount" and amount_unit(label)), None)
+    if not columns:
+        columns = [("project_count", "project_count"), ("amount", "amount")]
+    while i < end:
+        if stream.is_value(i):
+            i += 1
+            continue
+        label = stream.tokens[i]
+        values = stream.values_after(i, end, len(columns))
+        if values:
+            row = {columns[n][0]: j for n, j in enumerate(values) if n < len(columns)}
+            add_transaction(stream, facts, label, row, header_unit)
+        i = (values[-1] if values else i) + 1
+
+
+def add_transaction(stream: Stream, facts: TableFacts, label: Token, row: dict[str, int], header_unit: str | None) -> None:
+    codes = vocab.match("transactions", "rows", vocab.row_key(label.text))
+    if codes is None:
+        for j in row.values():
+            unmapped(facts, "article20.九", label, None, stream.tokens[j], stream.cells[j])
+        return
+    count_cell = stream.cells[row["project_count"]] if "project_count" in row else None
+    amount_cell = stream.cells[row["amount"]] if "amount" in row else None
+    amount_text = stream.tokens[row["amount"]].raw if "amount" in row else None
+    amount_wan: Decimal | None = None
+    if amount_cell is not None and amount_cell.value is not None:
+        unit = amount_cell.unit if amount_cell.unit in ("元", "万元", "亿元") else header_unit
+        if unit is None:
+            unit = "万元"
+            facts.warnings.append(
+                ParseWarning("amount_unit_assumed", f"{label.raw}: amount {amount_text!r} has no unit; 万元 assumed")
+            )
+        amount_wan = to_wan(amount_cell.value, unit)
+    count = int(count_cell.value) if count_cell is not None and count_cell.value is not None else None
+    source = " ".join([label.raw, *(stream.tokens[j].raw for j in row.values())])
+    facts.transactions.append(
+        TransactionFact(codes["scope"], codes["category"], count, amount_wan, amount_text, "table", source)
+    )
+
+
+# --- applications ------------------------------------------------------------------------------
+
+OPENING_ROWS = frozenset({"new_received", "carried_over"})
+LATE_ROWS = frozenset({"other_other", "total_processed"})
+
+
+def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> None:
+    applicants = vocab.load("applications")["applicants"]
+    started = False
+    i, end = zone
+    while i < end:
+        if stream.is_value(i):
+            i += 1
+            continue
+        label = stream.tokens[i]
+        codes = vocab.match("applications", "rows", vocab.row_key(label.text))
+        code = codes["code"] if codes else None
+        if code in LATE_ROWS and not started:
+            code = None  # 其他 / 总计 in the header are applicant columns
+        values = stream.values_after(i, end, len(applicants))
+        if code in OPENING_ROWS:
+            started = True
+        if values and code:
+            for applicant, j in zip(applicants, values, strict=False):
+                cell = stream.cells[j]
+                facts.applications.append(ApplicationFact(code, applicant, cell.value, "table", stream.tokens[j].raw))
+            if len(values) < len(applicants):
+                facts.warnings.append(
+                    ParseWarning("short_row", f"applications: row {label.raw!r} has {len(values)} of 7 cells")
+                )
+            if code in set(vocab.load("applications")["gb2021_rows"]):
+                facts.vote("gb2021")
+            elif code == "other_processing":
+                facts.vote("gb2019")
+        elif values and started:
+            for applicant, j in zip(applicants, values, strict=False):
+                unmapped(facts, "applications", label, (applicant, applicant), stream.tokens[j], stream.cells[j])
+        i = (values[-1] if values else i) + 1
+
+
+# --- appeals -----------------------------------------------------------------------------------
+
+
+def read_appeals(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> None:
+    """The first run of 15 value cells: 3 kinds × 5 results in template order."""
+    spec = vocab.load("appeals")
+    grid = [(kind, result) for kind in spec["kinds"] for result in spec["results"]]
+    start, end = zone
+    run: list[int] = []
+    for i in range(start, end + 1):
+        if i < end and stream.is_value(i):
+            run.append(i)
+            continue
+        if len(run) >= len(grid):
+            for (kind, result), j in zip(grid, run, strict=False):
+                facts.appeals.append(AppealFact(kind, result, stream.cells[j].value, "table", stream.tokens[j].raw))
+            if any(not stream.cells[j].kind == "blank" for j in run[len(grid):]):
+                facts.warnings.append(ParseWarning("extra_cells", "appeals: more than 15 cells in the row"))
+            return
+        run = []
+    facts.warnings.append(ParseWarning("appeals_unread", "appeals table found but no row of 15 cells"))
+
+
+def read_tables(tokens: list[Token], year_hint: int | None) -> TableFacts:
+    stream = Stream.of(tokens)
+    facts = TableFacts()
+    zones = find_zones(stream)
+    if "article20" in zones:
+        vote_measures(stream, zones["article20"], facts)
+    if "applications" in zones:
+        read_applications(stream, zones["applications"], facts)
+    template = template_of(facts) or ("gb2021" if (year_hint or 0) >= 2021 else "gb2019")
+    if "article20" in zones:
+        read_article20(stream, zones["article20"], facts, template)
+    if "appeals" in zones:
+        read_appeals(stream, zones["appeals"], facts)
+    return facts
