@@ -58,7 +58,9 @@ def common_share(text: str) -> float:
 
 def check_not_binary(data: bytes) -> None:
     if not data.strip():
-        raise RejectedFile("empty", "the file has no content" if not data else "the file holds only white space")
+        raise RejectedFile(
+            "empty", "the file has no content" if not data else "the file holds only white space"
+        )
     if data.startswith(BINARY_SIGNATURES):
         raise RejectedFile("binary", "the file starts with the signature of an image, PDF or archive")
     sample = data[:65536]
@@ -71,7 +73,7 @@ def decode_bytes(data: bytes) -> Decoded:
     check_not_binary(data)
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(encoding, errors="replace"), encoding)
+            return Decoded(data[len(bom) :].decode(encoding, errors="replace"), encoding)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -91,7 +93,9 @@ def decode_bytes(data: bytes) -> Decoded:
     text = data.decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
     if broken and broken < max(8, len(text) // 200) and common_share(text) > 0.3:
-        return Decoded(text, "utf-8", [ParseWarning("decode_replaced", f"{broken} undecodable byte sequences replaced")])
+        return Decoded(
+            text, "utf-8", [ParseWarning("decode_replaced", f"{broken} undecodable byte sequences replaced")]
+        )
     raise RejectedFile("undecodable", "the bytes are not valid UTF-8, GB18030/GBK or Big5 text")
 
 
@@ -115,7 +119,9 @@ def repair_mojibake(text: str) -> tuple[str, list[ParseWarning]]:
                 warnings.append(ParseWarning("mojibake_repaired", f"{run!r} read back as UTF-8: {repaired}"))
                 return repaired
         warnings.append(
-            ParseWarning("mojibake", f"text garbled by a wrong encoding, bytes lost, kept as printed: {run!r}")
+            ParseWarning(
+                "mojibake", f"text garbled by a wrong encoding, bytes lost, kept as printed: {run!r}"
+            )
         )
         return run
 

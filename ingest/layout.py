@@ -18,16 +18,41 @@ from ingest.script import to_simplified
 from ingest.text import fold_width, is_blank, squash_spaces
 
 BLOCK_TAGS = (
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-    "article", "header", "footer", "blockquote", "pre", "dt", "dd", "center", "form",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+    "center",
+    "form",
 )
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "object", "select", "button")
 META_HINTS = {
-    "articletitle": "title", "title": "title", "pubdate": "published", "firstpublishedtime": "published",
-    "contentsource": "source", "source": "source",
+    "articletitle": "title",
+    "title": "title",
+    "pubdate": "published",
+    "firstpublishedtime": "published",
+    "contentsource": "source",
+    "source": "source",
 }
-TABLE_MARK = "\u0000T{}\u0000"
-TABLE_MARK_RE = re.compile("\u0000T(\\d+)\u0000")
+TABLE_MARK = "\ue000T{}\ue000"
+TABLE_MARK_RE = re.compile("\ue000T(\\d+)\ue000")
 MIN_SHAPE_LINES = 12
 
 
@@ -223,7 +248,9 @@ def layout_html(text: str) -> Document:
 
 def looks_like_html(text: str) -> bool:
     head = text[:4096].lower()
-    return "<html" in head or "<!doctype html" in head or ("<table" in text.lower() and "</td>" in text.lower())
+    return (
+        "<html" in head or "<!doctype html" in head or ("<table" in text.lower() and "</td>" in text.lower())
+    )
 
 
 def layout(text: str, extension: str) -> Document:

@@ -15,6 +15,7 @@ from ingest.script import to_simplified
 from ingest.text import fold_width, squash_spaces
 
 HEAD_LINES = 40
+SIGNATURE_LINES = 8
 TITLE = re.compile(r"(?:19|20)\d{2}\s*年.{0,60}?(?:信息公开|政务公开|信息公開).{0,12}?(?:报告|年报)|年报")
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
 TITLE_TAIL = re.compile(r"(?:关于)?(?:的)?(?:本?年度)?(?:政府|政务)?(?:信息)?(?:公开|政务公开).*$")
@@ -22,7 +23,9 @@ FIELD_TITLE = re.compile(r"^[-*\s]*(?:标题|文章标题|题名|名称)\s*[:：
 SOURCE_LINE = re.compile(r"(?:信息来源|来源|发布机构|发文机关|发布单位)\s*[:：]\s*(\S*)")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 DATE_LABEL = re.compile(r"(?:发布|公开|发表|更新)?(?:时间|日期)\s*[:：]?\s*")
-PERIOD = re.compile(r"(?:统计期限|统计时限|统计时间|时限|期限)[^。]{0,6}?自?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+PERIOD = re.compile(
+    r"(?:统计期限|统计时限|统计时间|时限|期限)[^。]{0,6}?自?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
+)
 YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 PARENS = re.compile(r"\(([^()]{2,40})\)")
 UNQUALIFIED = re.compile(r"^(?:本|我)?(市|县|区|州|盟|旗)(?=[\u4e00-\u9fff]{2})")
@@ -86,13 +89,17 @@ def source_line_agency(lines: list[str]) -> str | None:
     return None
 
 
-def qualify(name: str, lines: list[str], warnings: list[ParseWarning]) -> tuple[str, Region | None, str | None]:
+def qualify(
+    name: str, lines: list[str], warnings: list[ParseWarning]
+) -> tuple[str, Region | None, str | None]:
     """Put the place in front of a name that leaves it out (市公共资源交易中心 → 驻马店市…)."""
     region = places.region_of_name(name)
     if region is not None:
         return name, region, "agency_name"
     wanted = UNQUALIFIED.match(name)
-    level = {"市": "prefecture", "州": "prefecture", "盟": "prefecture"}.get(wanted.group(1) if wanted else "", "county")
+    level = {"市": "prefecture", "州": "prefecture", "盟": "prefecture"}.get(
+        wanted.group(1) if wanted else "", "county"
+    )
     mentions = places.mentioned_regions(lines)
     fitting = [(r, n) for r, n in mentions.most_common() if r.level == level] or mentions.most_common()
     if not fitting:
@@ -102,7 +109,11 @@ def qualify(name: str, lines: list[str], warnings: list[ParseWarning]) -> tuple[
     tied = [r.name for r, n in fitting if n == count and r != best]
     rest = name[wanted.end() :] if wanted else name
     qualified = best.name + rest
-    sureness = "ambiguous: also " + "、".join(tied) if tied else f"named {count} time(s) in the text, no other candidate"
+    sureness = (
+        "ambiguous: also " + "、".join(tied)
+        if tied
+        else f"named {count} time(s) in the text, no other candidate"
+    )
     warnings.append(
         ParseWarning("agency_place_inferred", f"{name!r} qualified as {qualified!r}: {best.name} {sureness}")
     )
@@ -120,7 +131,9 @@ def admin_level(name: str, region: Region | None) -> str | None:
     return region.level if region else None
 
 
-def resolve_agency(title: str | None, lines: list[str], sidecar: dict[str, str], warnings: list[ParseWarning]) -> Agency | None:
+def resolve_agency(
+    title: str | None, lines: list[str], sidecar: dict[str, str], warnings: list[ParseWarning]
+) -> Agency | None:
     if sidecar.get("agency_name"):
         raw, source = sidecar["agency_name"], "sidecar"
     elif title and agency_from_title(title):
@@ -134,7 +147,9 @@ def resolve_agency(title: str | None, lines: list[str], sidecar: dict[str, str],
     name, region, region_source = qualify(name, lines, warnings)
     if region_source == "text_mentions":
         source = "text_inferred"
-    return Agency(name, raw, source, aliases, agency_type(name), admin_level(name, region), region, region_source)
+    return Agency(
+        name, raw, source, aliases, agency_type(name), admin_level(name, region), region, region_source
+    )
 
 
 def to_date(match: re.Match[str], warnings: list[ParseWarning]) -> dt.date | None:
@@ -145,8 +160,9 @@ def to_date(match: re.Match[str], warnings: list[ParseWarning]) -> dt.date | Non
         return None
 
 
-def published_date(lines: list[str], hints: dict[str, str], sidecar: dict[str, str],
-                   warnings: list[ParseWarning]) -> dt.date | None:
+def published_date(
+    lines: list[str], hints: dict[str, str], sidecar: dict[str, str], warnings: list[ParseWarning]
+) -> dt.date | None:
     for text in (sidecar.get("published_date"), hints.get("published")):
         match = DATE.search(text or "")
         if match:
@@ -155,8 +171,22 @@ def published_date(lines: list[str], hints: dict[str, str], sidecar: dict[str, s
         label = DATE_LABEL.search(line)
         if not label or "成文" in line[: label.start() + 2]:
             continue
-        following = line[label.end() :] if line[label.end() :].strip() else (lines[n + 1] if n + 1 < len(lines) else "")
+        following = (
+            line[label.end() :]
+            if line[label.end() :].strip()
+            else (lines[n + 1] if n + 1 < len(lines) else "")
+        )
         match = DATE.match(following.strip())
+        if match:
+            return to_date(match, warnings)
+    return signature_date(lines, warnings)
+
+
+def signature_date(lines: list[str], warnings: list[ParseWarning]) -> dt.date | None:
+    """The date under the signature: a line near the end holding only a date (2021年1月20日)."""
+    tail = [line.strip() for line in lines if line.strip()][-SIGNATURE_LINES:]
+    for line in reversed(tail):
+        match = DATE.fullmatch(line.rstrip("日").strip()) or DATE.fullmatch(line)
         if match:
             return to_date(match, warnings)
     return None

@@ -3,7 +3,8 @@
 What each non-numeric cell means (documented in the README):
 
 - empty or white space only: blank, **NULL**;
-- ``-``, ``—``, ``/``, ``\\``, ``×``, ``空``, ``暂无数据``: not applicable / not filled, **NULL** (the text is kept);
+- ``-``, ``—``, ``/``, ``\\``, ``×``, ``空``, ``暂无数据``: not applicable / not filled,
+  **NULL** (the text is kept);
 - ``无`` (none) and ``零``: the publisher states there were none, **0**.
 
 A cell that is none of these and not a number is text, never a value.
@@ -21,7 +22,9 @@ NUMBER = re.compile(
     r"^(?P<sign>[+-]?)\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*"
     r"(?P<unit>亿元|万元|元|件|个|条|项|次|份|宗|笔|家|人次|篇)?$"
 )
-NOT_APPLICABLE = frozenset({"-", "--", "---", "/", "\\", "×", "x", "X", "空", "暂无数据", "不适用", "…", "..."})
+NOT_APPLICABLE = frozenset(
+    {"-", "--", "---", "/", "\\", "×", "x", "X", "空", "暂无数据", "不适用", "…", "..."}
+)
 STATED_NONE = frozenset({"无", "零", "没有"})
 UNIT_TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
 

@@ -17,7 +17,16 @@ from ingest.records import ParsedReport, ParseOutcome, ParseWarning, RawFile, Re
 from ingest.script import detect_script, to_simplified
 from ingest.tables import read_tables
 
-REPORT_WORDS = re.compile(r"(?:信息公开|政务公开|信息公開).{0,16}?(?:年度报告|年报|工作报告|报告)|年度报告")
+# The headings of the report's chapters (any template); a report without a title or tables
+# still shows several of them.
+CHAPTERS = (
+    re.compile(r"^.{0,6}主动公开政府信息.{0,4}情况"),
+    re.compile(r"^.{0,6}(收到和处理政府信息公开申请|依申请公开).{0,6}情况"),
+    re.compile(r"^.{0,6}(因政府信息公开.{0,12})?(行政复议|申请行政复议).{0,12}(诉讼)?.{0,4}情况"),
+    re.compile(r"^.{0,6}(政府信息公开工作)?存在的主要问题"),
+    re.compile(r"^.{0,6}(信息公开的)?收费及减免"),
+)
+MIN_CHAPTERS = 3
 LOST_CHARACTERS = re.compile(r"\?{3,}|\ufffd{2,}")
 
 
@@ -31,11 +40,20 @@ def template_for(votes: dict[str, int], year: int, has_tables: bool, warnings: l
     return "gb2021" if year >= 2021 else "gb2019"
 
 
-def check_is_report(doc: Document, has_tables: bool) -> None:
-    head = "\n".join(doc.lines[:60]) + "\n".join(doc.hints.values())
-    if has_tables or REPORT_WORDS.search(head):
+def check_is_report(doc: Document, title: str | None, has_tables: bool) -> None:
+    """A report has a report title, the template's tables, or the chapters of one."""
+    if title or has_tables:
         return
-    raise RejectedFile("not_a_report", "no annual report title (…政府信息公开工作年度报告) and none of the template's tables")
+    chapters = sum(
+        1 for pattern in CHAPTERS if any(pattern.search(line) for line in doc.lines if len(line) < 60)
+    )
+    if chapters >= MIN_CHAPTERS:
+        return
+    raise RejectedFile(
+        "not_a_report",
+        "no annual report title (…政府信息公开工作年度报告), none of the template's tables "
+        f"and {chapters} of its chapter headings",
+    )
 
 
 def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseWarning]) -> ParsedReport:
@@ -43,14 +61,16 @@ def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseW
     warnings.extend(mojibake)
     lost = LOST_CHARACTERS.findall(text)
     if lost:
-        warnings.append(ParseWarning("lost_characters", f"{len(lost)} runs of lost characters (?? or �) in the text"))
+        warnings.append(
+            ParseWarning("lost_characters", f"{len(lost)} runs of lost characters (?? or �) in the text")
+        )
     doc = layout(text, raw.extension)
     sidecar = raw.sidecar or {}
     title = find_title(doc.lines, doc.hints)
     published = published_date(doc.lines, doc.hints, sidecar, warnings)
     year = report_year(title, doc.lines, published)
     tables = read_tables(doc.tokens, year[0] if year else None)
-    check_is_report(doc, tables.has_tables)
+    check_is_report(doc, title, tables.has_tables)
     if year is None:
         raise RejectedFile("no_report_year", "no year in the title or text, and no publication date")
     agency = resolve_agency(title, doc.lines, sidecar, warnings)
@@ -96,4 +116,6 @@ def parse_bytes(raw: RawFile, data: bytes) -> ParseOutcome:
     except RejectedFile as rejected:
         return Rejection(raw.source_path, raw.content_sha256, rejected.error_code, rejected.message)
     except Exception as error:  # a parser bug must not lose the file: it is recorded with its cause
-        return Rejection(raw.source_path, raw.content_sha256, "parse_error", f"{type(error).__name__}: {error}")
+        return Rejection(
+            raw.source_path, raw.content_sha256, "parse_error", f"{type(error).__name__}: {error}"
+        )

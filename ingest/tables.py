@@ -76,8 +76,10 @@ class Stream:
         return found
 
     def next_is_value(self, i: int, end: int) -> bool:
-        return i + 1 < end and self.is_value(i + 1) and not (
-            self.tokens[i + 1].row_start and self.tokens[i + 1].blank
+        return (
+            i + 1 < end
+            and self.is_value(i + 1)
+            and not (self.tokens[i + 1].row_start and self.tokens[i + 1].blank)
         )
 
 
@@ -115,7 +117,9 @@ def subtables(stream: Stream, start: int, end: int) -> list[tuple[str, int, int]
         match = CLAUSE.search(vocab.label_key(stream.tokens[i].text))
         if match and len(stream.tokens[i].text) <= 30:
             heads.append((match.group(1), i))
-    return [(clause, i, heads[n + 1][1] if n + 1 < len(heads) else end) for n, (clause, i) in enumerate(heads)]
+    return [
+        (clause, i, heads[n + 1][1] if n + 1 < len(heads) else end) for n, (clause, i) in enumerate(heads)
+    ]
 
 
 def measure_of(key: str) -> str | None:
@@ -123,7 +127,9 @@ def measure_of(key: str) -> str | None:
     return codes["code"] if codes else None
 
 
-def read_header(stream: Stream, start: int, end: int, column_section: str | None) -> tuple[list[tuple[str, str]], int]:
+def read_header(
+    stream: Stream, start: int, end: int, column_section: str | None
+) -> tuple[list[tuple[str, str]], int]:
     """The (code, printed label) of each column, and where the rows begin."""
     columns: list[tuple[str, str]] = []
     i = start + 1
@@ -172,12 +178,17 @@ def read_article20(stream: Stream, zone: tuple[int, int], facts: TableFacts, tem
             columns = [(code, code) for code in defaults.get(clause, [])]
             if columns:
                 facts.warnings.append(
-                    ParseWarning("header_unread", f"第二十条第({clause})项: column headings not read, template order used")
+                    ParseWarning(
+                        "header_unread",
+                        f"第二十条第({clause})项: column headings not read, template order used",
+                    )
                 )
         read_rows(stream, i, end, facts, columns, section=f"article20.{clause}", emit=emit_disclosure)
 
 
-def emit_disclosure(facts: TableFacts, label: Token, column: tuple[str, str] | None, cell: Token, value: Cell) -> bool:
+def emit_disclosure(
+    facts: TableFacts, label: Token, column: tuple[str, str] | None, cell: Token, value: Cell
+) -> bool:
     codes = vocab.match("article20", "items", vocab.row_key(label.text))
     if not codes or column is None:
         return False
@@ -201,7 +212,9 @@ def read_rows(stream: Stream, i: int, end: int, facts: TableFacts, columns, sect
                 unmapped(facts, section, label, column, stream.tokens[j], stream.cells[j])
         if values and columns and len(values) < len(columns):
             facts.warnings.append(
-                ParseWarning("short_row", f"{section}: row {label.raw!r} has {len(values)} of {len(columns)} cells")
+                ParseWarning(
+                    "short_row", f"{section}: row {label.raw!r} has {len(values)} of {len(columns)} cells"
+                )
             )
         i = (values[-1] if values else i) + 1
 
@@ -209,7 +222,9 @@ def read_rows(stream: Stream, i: int, end: int, facts: TableFacts, columns, sect
 def unmapped(facts: TableFacts, section: str, label: Token, column, cell: Token, value: Cell) -> None:
     if value.kind == "blank" and not cell.raw:
         return
-    facts.unmapped.append(UnmappedCell(section, label.raw, column[1] if column else None, value.value, cell.raw))
+    facts.unmapped.append(
+        UnmappedCell(section, label.raw, column[1] if column else None, value.value, cell.raw)
+    )
 
 
 # --- (九) procurement / trading volumes ---------------------------------------------------------
@@ -217,7 +232,9 @@ def unmapped(facts: TableFacts, section: str, label: Token, column, cell: Token,
 
 def read_procurement(stream: Stream, start: int, end: int, facts: TableFacts) -> None:
     columns, i = read_header(stream, start, end, "transactions")
-    header_unit = next((amount_unit(label) for code, label in columns if code == "amount" and amount_unit(label)), None)
+    header_unit = next(
+        (amount_unit(label) for code, label in columns if code == "amount" and amount_unit(label)), None
+    )
     if not columns:
         columns = [("project_count", "project_count"), ("amount", "amount")]
     while i < end:
@@ -232,7 +249,9 @@ def read_procurement(stream: Stream, start: int, end: int, facts: TableFacts) ->
         i = (values[-1] if values else i) + 1
 
 
-def add_transaction(stream: Stream, facts: TableFacts, label: Token, row: dict[str, int], header_unit: str | None) -> None:
+def add_transaction(
+    stream: Stream, facts: TableFacts, label: Token, row: dict[str, int], header_unit: str | None
+) -> None:
     codes = vocab.match("transactions", "rows", vocab.row_key(label.text))
     if codes is None:
         for j in row.values():
@@ -247,7 +266,9 @@ def add_transaction(stream: Stream, facts: TableFacts, label: Token, row: dict[s
         if unit is None:
             unit = "万元"
             facts.warnings.append(
-                ParseWarning("amount_unit_assumed", f"{label.raw}: amount {amount_text!r} has no unit; 万元 assumed")
+                ParseWarning(
+                    "amount_unit_assumed", f"{label.raw}: amount {amount_text!r} has no unit; 万元 assumed"
+                )
             )
         amount_wan = to_wan(amount_cell.value, unit)
     count = int(count_cell.value) if count_cell is not None and count_cell.value is not None else None
@@ -282,7 +303,9 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
         if values and code:
             for applicant, j in zip(applicants, values, strict=False):
                 cell = stream.cells[j]
-                facts.applications.append(ApplicationFact(code, applicant, cell.value, "table", stream.tokens[j].raw))
+                facts.applications.append(
+                    ApplicationFact(code, applicant, cell.value, "table", stream.tokens[j].raw)
+                )
             if len(values) < len(applicants):
                 facts.warnings.append(
                     ParseWarning("short_row", f"applications: row {label.raw!r} has {len(values)} of 7 cells")
@@ -293,7 +316,9 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
                 facts.vote("gb2019")
         elif values and started:
             for applicant, j in zip(applicants, values, strict=False):
-                unmapped(facts, "applications", label, (applicant, applicant), stream.tokens[j], stream.cells[j])
+                unmapped(
+                    facts, "applications", label, (applicant, applicant), stream.tokens[j], stream.cells[j]
+                )
         i = (values[-1] if values else i) + 1
 
 
@@ -312,8 +337,10 @@ def read_appeals(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> No
             continue
         if len(run) >= len(grid):
             for (kind, result), j in zip(grid, run, strict=False):
-                facts.appeals.append(AppealFact(kind, result, stream.cells[j].value, "table", stream.tokens[j].raw))
-            if any(not stream.cells[j].kind == "blank" for j in run[len(grid):]):
+                facts.appeals.append(
+                    AppealFact(kind, result, stream.cells[j].value, "table", stream.tokens[j].raw)
+                )
+            if any(stream.cells[j].kind != "blank" for j in run[len(grid) :]):
                 facts.warnings.append(ParseWarning("extra_cells", "appeals: more than 15 cells in the row"))
             return
         run = []
