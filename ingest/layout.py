@@ -131,12 +131,21 @@ def tokens_from_pipes(lines: list[str]) -> list[Token]:
     return tokens
 
 
+HEADING_START = re.compile(r"^\s*(第二十条|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+
+
 def tokens_from_cells(lines: list[str]) -> list[Token]:
-    """A page copied as text: each paragraph (lines up to a blank line) is one cell or sentence."""
+    """A page copied as text: each paragraph (lines up to a blank line) is one cell or sentence.
+
+    A heading line (一、 (二) 第二十条…) is a paragraph of its own even without blank lines around it.
+    """
     tokens: list[Token] = []
     paragraph: list[str] = []
     blank_separated = sum(1 for line in lines if is_blank(line)) * 4 >= len(lines)
     for line in [*lines, ""]:
+        if paragraph and (HEADING_START.match(line) or HEADING_START.match(paragraph[0])):
+            tokens.append(Token(squash_spaces("".join(p.strip() for p in paragraph))))
+            paragraph = []
         if is_blank(line) or not blank_separated:
             if not blank_separated and not is_blank(line):
                 paragraph.append(line)
