@@ -37,10 +37,10 @@ GB2019_OUTCOMES = [
     "total_processed",
     "carried_forward",
 ]
+GB2021_OTHER = ["other_overdue_correction", "other_overdue_fee", "other_other"]
 OUTCOMES = {
     "gb2019": GB2019_OUTCOMES,
-    "gb2021": [o for o in GB2019_OUTCOMES if o != "other_processing"][:20]
-    + ["other_overdue_correction", "other_overdue_fee", "other_other", "total_processed", "carried_forward"],
+    "gb2021": GB2019_OUTCOMES[:20] + GB2021_OTHER + GB2019_OUTCOMES[21:],
 }
 APPLICANTS = [
     "natural_person",

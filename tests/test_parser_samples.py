@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from expected_values import mismatches, parse_path
 
+from expected_values import mismatches, parse_path
 from ingest.records import ParsedReport, Rejection
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
