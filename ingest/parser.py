@@ -27,6 +27,9 @@ CHAPTERS = (
     re.compile(r"^.{0,6}(信息公开的)?收费及减免"),
 )
 MIN_CHAPTERS = 3
+# A title line, with or without its year: it ends in 报告/年报 (a sentence would end in 。).
+REPORT_TITLE = re.compile(r"(?:信息公开|政务公开).{0,12}?(?:报告|年报)$")
+TITLE_LINES = 12
 LOST_CHARACTERS = re.compile(r"\?{3,}|\ufffd{2,}")
 
 
@@ -43,6 +46,9 @@ def template_for(votes: dict[str, int], year: int, has_tables: bool, warnings: l
 def check_is_report(doc: Document, title: str | None, has_tables: bool) -> None:
     """A report has a report title, the template's tables, or the chapters of one."""
     if title or has_tables:
+        return
+    heads = [*doc.hints.values(), *doc.lines[:TITLE_LINES]]
+    if any(len(line) <= 100 and REPORT_TITLE.search(line.strip()) for line in heads):
         return
     chapters = sum(
         1 for pattern in CHAPTERS if any(pattern.search(line) for line in doc.lines if len(line) < 60)
