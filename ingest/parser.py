@@ -31,6 +31,8 @@ MIN_CHAPTERS = 3
 REPORT_TITLE = re.compile(r"(?:信息公开|政务公开).{0,12}?(?:报告|年报)$")
 TITLE_LINES = 12
 LOST_CHARACTERS = re.compile(r"\?{3,}|\ufffd{2,}")
+# A year run into its month (20201月1日): a typo worth a warning, never a date.
+DATE_TYPO = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:1[0-2]|[1-9])月\d{1,2}日")
 
 
 def template_for(votes: dict[str, int], year: int, has_tables: bool, warnings: list[ParseWarning]) -> str:
@@ -69,6 +71,11 @@ def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseW
     if lost:
         warnings.append(
             ParseWarning("lost_characters", f"{len(lost)} runs of lost characters (?? or �) in the text")
+        )
+    typos = DATE_TYPO.findall(text)
+    if typos:
+        warnings.append(
+            ParseWarning("date_typo", f"dates with the year run into the month: {', '.join(typos[:3])}")
         )
     doc = layout(text, raw.extension)
     sidecar = raw.sidecar or {}

@@ -84,15 +84,18 @@ class Stream:
 
 
 def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
-    """(start, end) token ranges of the article20, applications and appeals zones present."""
-    starts: dict[str, int] = {}
-    position = 0
+    """(start, end) token ranges of the article20, applications and appeals zones present.
+
+    Each zone opens at its first anchor wherever it stands (reports that reorder the
+    template's chapters still read); it closes at the next zone or an end heading.
+    """
     keys = [vocab.label_key(t.text) for t in stream.tokens]
+    starts: dict[str, int] = {}
     for zone in ("article20", "applications", "appeals"):
-        for i in range(position, len(keys)):
-            if len(keys[i]) <= 60 and any(p.search(keys[i]) for p in vocab.patterns("zones", zone)):
+        anchors = vocab.patterns("zones", zone)
+        for i in range(len(keys)):
+            if len(keys[i]) <= 60 and any(p.search(keys[i]) for p in anchors):
                 starts[zone] = i
-                position = i + 1
                 break
     ends = vocab.patterns("zones", "end")
     zones: dict[str, tuple[int, int]] = {}
