@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import opencc
 import pytest
+from test_parser_properties import OUTCOMES
 
 from ingest.decode import decode_bytes, repair_mojibake
 from ingest.numbers import read_cell, to_wan
 from ingest.parser import parse_bytes
 from ingest.records import ParsedReport, RawFile
 from report_render import appeal_rows, application_rows, article20_rows, render
-from test_parser_properties import OUTCOMES
 
 TITLE = "衡陽市某某局2020年政府信息公開工作年度報告"
 
