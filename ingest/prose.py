@@ -39,6 +39,23 @@ class ProseFacts:
     transactions: list[TransactionFact] = field(default_factory=list)
 
 
+class Printed:
+    """Text as printed (the report's own script) for a span of the simplified text.
+
+    Simplification keeps character positions wherever the two texts have one length,
+    which is nearly always; otherwise the simplified span is the best available.
+    """
+
+    def __init__(self, simplified: str, raw: str):
+        self.simplified = simplified
+        self.raw = raw if len(raw) == len(simplified) else None
+        self.offset = 0  # where the sentence being read starts in the text
+
+    def __call__(self, start: int, end: int) -> str:
+        source = self.raw if self.raw is not None else self.simplified
+        return source[self.offset + start : self.offset + end]
+
+
 def channel_of(context: str) -> str | None:
     codes = vocab.match("prose", "channels", context)
     return codes["code"] if codes else None
@@ -86,8 +103,10 @@ def extract_prose(lines: list[str], raw_lines: list[str]) -> ProseFacts:
     facts = ProseFacts()
     seen_channels: set[str] = set()
     text = "\n".join(lines)
+    printed = Printed(text, "\n".join(raw_lines))
     for sentence_match in SENTENCE.finditer(text):
         sentence = sentence_match.group(0)
+        printed.offset = sentence_match.start()
         for channel, count, words in published_counts(sentence):
             if channel in seen_channels:
                 continue
@@ -97,7 +116,7 @@ def extract_prose(lines: list[str], raw_lines: list[str]) -> ProseFacts:
             )
         add_requests(sentence, facts)
         add_appeals(sentence, facts)
-        add_trading(sentence, facts)
+        add_trading(sentence, facts, printed)
     return facts
 
 
@@ -129,7 +148,7 @@ def add_appeals(sentence: str, facts: ProseFacts) -> None:
         facts.appeals.append(AppealFact(kind, "total", Decimal(0), "prose", match.group(0)))
 
 
-def add_trading(sentence: str, facts: ProseFacts) -> None:
+def add_trading(sentence: str, facts: ProseFacts, printed: Printed) -> None:
     if facts.transactions:
         return
     match = TRADING.search(sentence)
@@ -140,7 +159,7 @@ def add_trading(sentence: str, facts: ProseFacts) -> None:
         cell = read_cell(match.group("amount"))
         if cell.value is not None:
             amount_wan = to_wan(cell.value, match.group("unit"))
-            amount_text = match.group("amount") + match.group("unit")
+            amount_text = printed(match.start("amount"), match.end("unit"))
     facts.transactions.append(
         TransactionFact(
             "platform",
@@ -149,6 +168,6 @@ def add_trading(sentence: str, facts: ProseFacts) -> None:
             amount_wan,
             amount_text,
             "prose",
-            match.group(0),
+            printed(match.start(), match.end()),
         )
     )

@@ -149,3 +149,13 @@ def test_sidecar_overrides_guesses() -> None:
     assert (report.agency_name, report.agency_name_source) == ("湖南省衡阳市某某局", "sidecar")
     assert report.published_date.isoformat() == "2021-02-03"
     assert report.url == "http://example.org/r"
+
+
+def test_prose_amount_text_keeps_the_printed_script() -> None:
+    text = gb2019_report("text_tabs") + "\n全年，市本級完成進場交易項目461個，交易金額130.48億元。\n"
+    [platform] = [t for t in parse(text).transactions if t.scope == "platform"]
+    assert (platform.project_count, platform.amount_wan, platform.amount_text) == (
+        461,
+        Decimal("1304800"),
+        "130.48億元",
+    )
