@@ -1,0 +1,60 @@
+{#- text_table_agreement: every cell stated both in prose and in a table of the same
+    report, lhs = the prose value, rhs = the table value. Cells are
+    outcome_code.applicant_type (applications), appeal_kind.result_code (appeals) and
+    item_code.measure_code (disclosures; .channel appended when not 'all'). When the
+    prose states one cell several times, the statement farthest from the table wins,
+    so any disagreement is a fail. -#}
+with facts as (
+    select report_id, outcome_code || '.' || applicant_type as scope, value, source_method
+    from {{ ref('int_applications') }}
+    union all
+    select report_id, appeal_kind || '.' || result_code as scope, value, source_method
+    from {{ ref('stg_appeal_facts') }}
+    union all
+    select
+        report_id,
+        item_code || '.' || measure_code
+            || case when coalesce(channel, 'all') <> 'all' then '.' || channel else '' end as scope,
+        value,
+        source_method
+    from {{ ref('stg_disclosure_facts') }}
+),
+
+prose as (
+    select
+        report_id,
+        scope,
+        min(value) as low,
+        max(value) as high,
+        count(*) - count(value) as blanks
+    from facts
+    where source_method = 'prose' and scope is not null
+    group by report_id, scope
+),
+
+tabled as (
+    select report_id, scope, max(value) as table_value
+    from facts
+    where source_method = 'table' and scope is not null
+    group by report_id, scope
+),
+
+compared as (
+    select
+        prose.report_id,
+        prose.scope,
+        case
+            when prose.blanks > 0 then null
+            when abs(prose.high - tabled.table_value) >= abs(prose.low - tabled.table_value)
+                then prose.high
+            else prose.low
+        end as prose_value,
+        tabled.table_value
+    from prose
+    inner join tabled
+        on tabled.report_id = prose.report_id and tabled.scope = prose.scope
+)
+
+select
+    {{ identity_columns('text_table_agreement', 'scope', 'prose_value', 'table_value') }}
+from compared

@@ -1,0 +1,9 @@
+select
+    cast(report_id as varchar) as report_id,
+    cast(applicant_type as varchar) as applicant_type,
+    cast(outcome_code as varchar) as outcome_code,
+    cast(outcome_group as varchar) as outcome_group,
+    cast(value as decimal(20, 6)) as value,
+    cast(source_method as varchar) as source_method,
+    cast(source_text as varchar) as source_text
+from {{ ref('int_applications') }}

@@ -1,0 +1,11 @@
+select
+    cast(report_id as varchar) as report_id,
+    cast(item_code as varchar) as item_code,
+    cast(measure_code as varchar) as measure_code,
+    cast(channel as varchar) as channel,
+    cast(value as decimal(20, 6)) as value,
+    cast(source_method as varchar) as source_method,
+    cast(source_text as varchar) as source_text,
+    cast(row_label as varchar) as row_label,
+    cast(column_label as varchar) as column_label
+from {{ ref('stg_disclosure_facts') }}

@@ -1,0 +1,8 @@
+select
+    cast(report_id as varchar) as report_id,
+    cast(appeal_kind as varchar) as appeal_kind,
+    cast(result_code as varchar) as result_code,
+    cast(value as decimal(20, 6)) as value,
+    cast(source_method as varchar) as source_method,
+    cast(source_text as varchar) as source_text
+from {{ source('raw', 'appeal_facts') }}

@@ -1,0 +1,8 @@
+select
+    cast(report_id as varchar) as report_id,
+    cast(outcome_code as varchar) as outcome_code,
+    cast(applicant_type as varchar) as applicant_type,
+    cast(value as decimal(20, 6)) as value,
+    cast(source_method as varchar) as source_method,
+    cast(source_text as varchar) as source_text
+from {{ source('raw', 'application_facts') }}

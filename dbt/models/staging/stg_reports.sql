@@ -1,0 +1,23 @@
+select
+    cast(report_id as varchar) as report_id,
+    cast(source_path as varchar) as source_path,
+    cast(content_sha256 as varchar) as content_sha256,
+    cast(title as varchar) as title,
+    cast(agency_name as varchar) as agency_name,
+    cast(agency_name_raw as varchar) as agency_name_raw,
+    cast(agency_name_source as varchar) as agency_name_source,
+    cast(agency_aliases as varchar[]) as agency_aliases,
+    cast(agency_type as varchar) as agency_type,
+    cast(admin_level as varchar) as admin_level,
+    cast(region_code as varchar) as region_code,
+    cast(region_source as varchar) as region_source,
+    cast(report_year as integer) as report_year,
+    cast(report_year_source as varchar) as report_year_source,
+    cast(published_date as date) as published_date,
+    cast(template_version as varchar) as template_version,
+    cast(script as varchar) as script,
+    cast(encoding as varchar) as encoding,
+    cast(source_shape as varchar) as source_shape,
+    cast(url as varchar) as url,
+    cast(parse_warnings as integer) as parse_warnings
+from {{ source('raw', 'reports') }}

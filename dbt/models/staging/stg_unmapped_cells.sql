@@ -1,0 +1,8 @@
+select
+    cast(report_id as varchar) as report_id,
+    cast(section as varchar) as section,
+    cast(row_label as varchar) as row_label,
+    cast(column_label as varchar) as column_label,
+    cast(value as decimal(20, 6)) as value,
+    cast(source_text as varchar) as source_text
+from {{ source('raw', 'unmapped_cells') }}
