@@ -110,7 +110,7 @@ def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseW
         template_version=template_for(tables.template_votes, year[0], tables.has_tables, warnings),
         script=detect_script(text, to_simplified(text)),
         encoding=encoding,
-        source_shape=doc.shape if tables.has_tables else "prose",
+        source_shape=doc.shape if tables.has_tables or tables.unmapped else "prose",
         url=sidecar.get("url"),
         warnings=warnings,
         disclosures=tables.disclosures + prose.disclosures,

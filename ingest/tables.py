@@ -42,7 +42,8 @@ class TableFacts:
 
     @property
     def has_tables(self) -> bool:
-        return bool(self.disclosures or self.applications or self.appeals or self.unmapped)
+        """True where the template's own tables were read (not merely some numbers in a table)."""
+        return bool(self.disclosures or self.applications or self.appeals)
 
 
 @dataclass
@@ -350,6 +351,37 @@ def read_appeals(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> No
     facts.warnings.append(ParseWarning("appeals_unread", "appeals table found but no row of 15 cells"))
 
 
+# --- older statistics tables (政府信息公开情况统计表) ------------------------------------------
+
+UNIT_CELL = re.compile(r"^(条|件|个|项|次|人次|份|篇|期|万元|元|亿元|%)$")
+MAX_LABEL = 40
+
+
+def read_statistics_table(stream: Stream, facts: TableFacts) -> None:
+    """A pre-2019 statistics table has no codes: every labelled number goes to ``unmapped``.
+
+    A row is a short label, optionally a unit cell (条, 件, 万元…), then numbers. Only
+    tokens of a real table (HTML, pipes, tabs) are read, so numbers in prose are not.
+    """
+    i, end = 0, len(stream.tokens)
+    while i < end:
+        token = stream.tokens[i]
+        if not token.in_table or stream.is_value(i) or len(token.text) > MAX_LABEL:
+            i += 1
+            continue
+        j = i + 1
+        unit = None
+        if j < end and UNIT_CELL.match(stream.tokens[j].text):
+            unit, j = stream.tokens[j].raw, j + 1
+        values = stream.values_after(j - 1, end, 8)
+        numbers = [k for k in values if stream.cells[k].kind == "number"]
+        for k in numbers:
+            facts.unmapped.append(
+                UnmappedCell("statistics_table", token.raw, unit, stream.cells[k].value, stream.tokens[k].raw)
+            )
+        i = (values[-1] if values else i) + 1
+
+
 def read_tables(tokens: list[Token], year_hint: int | None) -> TableFacts:
     stream = Stream.of(tokens)
     facts = TableFacts()
@@ -363,4 +395,6 @@ def read_tables(tokens: list[Token], year_hint: int | None) -> TableFacts:
         read_article20(stream, zones["article20"], facts, template)
     if "appeals" in zones:
         read_appeals(stream, zones["appeals"], facts)
+    if not zones:
+        read_statistics_table(stream, facts)
     return facts

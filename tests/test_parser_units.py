@@ -159,3 +159,21 @@ def test_prose_amount_text_keeps_the_printed_script() -> None:
         Decimal("1304800"),
         "130.48億元",
     )
+
+
+def test_older_statistics_table_cells_are_kept_unmapped() -> None:
+    page = (
+        "<html><body><h1>某县民政局2016年政府信息公开工作年度报告</h1><p>2016年，我局主动公开政府信息120条。</p>"
+        "<table><tr><td>政府信息公开情况统计表</td></tr><tr><td>指标</td><td>单位</td><td>数量</td></tr>"
+        "<tr><td>主动公开政府信息数</td><td>条</td><td>120</td></tr>"
+        "<tr><td>受理政府信息公开申请数</td><td>件</td><td>3</td></tr>"
+        "<tr><td>政府信息公开咨询数</td><td>人次</td><td>1,045</td></tr></table></body></html>"
+    )
+    report = parse(page, ".html")
+    assert report.template_version == "pre2019"
+    assert [(u.row_label, u.column_label, u.value) for u in report.unmapped] == [
+        ("主动公开政府信息数", "条", Decimal(120)),
+        ("受理政府信息公开申请数", "件", Decimal(3)),
+        ("政府信息公开咨询数", "人次", Decimal(1045)),
+    ]
+    assert report.applications == [] and report.appeals == []

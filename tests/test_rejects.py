@@ -31,7 +31,9 @@ def mixed_landing(tmp_path: Path) -> Path:
     with (landing / "nested" / "deeper" / "huge.html").open("wb") as handle:
         handle.write(b"<html><body>" + b"<p>x</p>" * ((50 * 1024 * 1024) // 8) + b"</body></html>")
     (landing / "nested" / "latin1.txt").write_bytes(bytes(range(0x80, 0x100)) * 40)
-    (landing / "no_year.txt").write_text("某市公共资源交易中心政府信息公开工作年度报告\n一、总体情况\n", encoding="utf-8")
+    (landing / "no_year.txt").write_text(
+        "某市公共资源交易中心政府信息公开工作年度报告\n一、总体情况\n", encoding="utf-8"
+    )
     (landing / "notes.md").write_text("# not a report", encoding="utf-8")
     (landing / "config.yaml").write_text("a: 1", encoding="utf-8")
     return landing
@@ -76,3 +78,29 @@ def test_error_codes_are_documented() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for code in ERROR_CODES:
         assert f"`{code}`" in readme
+
+
+def parse_text(text: str):
+    from ingest.parser import parse_bytes
+    from ingest.records import RawFile
+
+    data = text.encode("utf-8")
+    return parse_bytes(RawFile("r.txt", "a" * 64, len(data), ".txt"), data)
+
+
+def test_a_report_with_no_agency_is_rejected() -> None:
+    outcome = parse_text("2020年政府信息公开工作年度报告\n一、总体情况\n全年主动公开信息10条。\n")
+    assert isinstance(outcome, Rejection)
+    assert outcome.error_code == "no_agency"
+
+
+def test_a_parser_bug_keeps_the_file_as_parse_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.parser
+
+    def broken(*_args, **_kwargs):
+        raise IndexError("boom")
+
+    monkeypatch.setattr(ingest.parser, "read_tables", broken)
+    outcome = parse_text("某市某局2020年政府信息公开工作年度报告\n")
+    assert isinstance(outcome, Rejection)
+    assert (outcome.error_code, outcome.error_message) == ("parse_error", "IndexError: boom")
