@@ -9,7 +9,9 @@ import yaml
 from ingest import vocabulary as vocab
 from ingest.errors import ERROR_CODES
 
-DBT_VARS = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt" / "dbt_project.yml").read_text())["vars"]
+DBT_VARS = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt" / "dbt_project.yml").read_text())[
+    "vars"
+]
 
 
 def test_rejection_codes_match_the_parser() -> None:

@@ -1,0 +1,1 @@
+"""Definitions split by concern: resources, assets/<domain>, jobs, schedules."""

@@ -1,0 +1,1 @@
+"""Assets by domain: ingest (raw staging tables), dbt (staging → marts), publish."""

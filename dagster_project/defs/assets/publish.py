@@ -1,0 +1,39 @@
+"""What BI tools read: a read-only snapshot of the warehouse and a Parquet file per mart.
+
+Runs only after every marts and audit model built (and their blocking tests passed), so a
+failed build never replaces the last good publication.
+"""
+
+import dagster as dg
+
+from dagster_project.defs.assets.dbt import dbt_warehouse
+from dagster_project.translator import PUBLISH_GROUP, PUBLISHED_KEY, is_published
+from dagster_project.warehouse import DuckDBWarehouse, PublishDir, publish_warehouse
+
+PUBLISHED_MODELS = sorted((key for key in dbt_warehouse.keys if is_published(key)), key=lambda k: k.path)
+
+
+@dg.asset(
+    key=PUBLISHED_KEY,
+    deps=PUBLISHED_MODELS,
+    group_name=PUBLISH_GROUP,
+    kinds={"duckdb", "parquet"},
+    description=(
+        "WAREHOUSE_PUBLISH_DIR/warehouse.duckdb (swapped in atomically) and"
+        " parquet/<schema>/<table>.parquet for every table of the marts and audit schemas."
+    ),
+)
+def published_warehouse(
+    context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, publish_dir: PublishDir
+) -> dg.MaterializeResult:
+    publication = publish_warehouse(warehouse.path, publish_dir.path)
+    for path in publication.removed_parquet:
+        context.log.info(f"removed {path}: its table is gone")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(publication.warehouse_file)),
+            "size_bytes": publication.warehouse_file.stat().st_size,
+            "parquet_files": len(publication.parquet_files),
+            "table_row_counts": publication.tables,
+        }
+    )

@@ -1,0 +1,206 @@
+"""The DuckDB warehouse: the resource that opens it, writing staging frames, publishing a snapshot.
+
+DuckDB allows one read-write process or any number of read-only ones, never both. Assets
+open the file only inside the ``with`` block that writes and close it on the way out, even
+on error, so that dbt (which opens the file itself) finds it free.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from ingest.schema import RAW_SCHEMA, STAGING_TABLES
+
+PUBLISHED_SCHEMAS = ("marts", "audit")
+PUBLISHED_FILE = "warehouse.duckdb"
+
+
+class DuckDBWarehouse(dg.ConfigurableResource):
+    """The warehouse file at ``WAREHOUSE_PATH``."""
+
+    path: str
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if not read_only:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(self.path, read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+class LandingDir(dg.ConfigurableResource):
+    """``WAREHOUSE_LANDING_DIR``: raw report files, searched recursively."""
+
+    path: str
+
+
+class PublishDir(dg.ConfigurableResource):
+    """``WAREHOUSE_PUBLISH_DIR``: what BI tools read after a successful build."""
+
+    path: str
+
+
+# ---------------------------------------------------------------------------------------------
+# staging tables
+
+
+def duckdb_type(dtype: pl.DataType) -> str:
+    """The DuckDB column type a polars dtype of ``ingest.schema`` becomes."""
+    if isinstance(dtype, pl.Decimal):
+        return f"DECIMAL({dtype.precision},{dtype.scale})"
+    if isinstance(dtype, pl.List):
+        return f"{duckdb_type(dtype.inner)}[]"
+    simple = {
+        pl.String: "VARCHAR",
+        pl.Int64: "BIGINT",
+        pl.Int32: "INTEGER",
+        pl.Boolean: "BOOLEAN",
+        pl.Date: "DATE",
+    }
+    for polars_type, sql_type in simple.items():
+        if isinstance(dtype, polars_type):
+            return sql_type
+    raise TypeError(f"no DuckDB type for {dtype!r}")
+
+
+def expected_columns(table: str) -> list[tuple[str, str]]:
+    return [(name, duckdb_type(dtype)) for name, dtype in STAGING_TABLES[table].items()]
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+    return [
+        (name, data_type)
+        for name, data_type in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            [schema, table],
+        ).fetchall()
+    ]
+
+
+def replace_staging_tables(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pl.DataFrame]) -> None:
+    """``CREATE OR REPLACE`` each ``raw.<table>`` from its frame, all in one transaction.
+
+    A frame must have exactly the columns and types of ``ingest.schema``; the written
+    table is checked against them, so a drift fails the asset instead of the dbt contract.
+    """
+    for table, frame in frames.items():
+        wanted = dict(STAGING_TABLES[table])
+        if dict(frame.schema) != wanted:
+            raise ValueError(f"frame for {RAW_SCHEMA}.{table} has schema {dict(frame.schema)}, not {wanted}")
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, frame in frames.items():
+            con.register("staging_frame", frame)
+            try:
+                con.execute(f'CREATE OR REPLACE TABLE {RAW_SCHEMA}."{table}" AS SELECT * FROM staging_frame')
+            finally:
+                con.unregister("staging_frame")
+            written = table_columns(con, RAW_SCHEMA, table)
+            if written != expected_columns(table):
+                raise TypeError(
+                    f"{RAW_SCHEMA}.{table} was written as {written}, not {expected_columns(table)}"
+                )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+# ---------------------------------------------------------------------------------------------
+# publication
+
+
+@dataclass
+class Publication:
+    warehouse_file: Path
+    tables: dict[str, int] = field(default_factory=dict)  # "schema.table" -> rows
+    parquet_files: list[Path] = field(default_factory=list)
+    removed_parquet: list[Path] = field(default_factory=list)
+
+
+def sql_string(value: str | os.PathLike[str]) -> str:
+    return "'" + os.fspath(value).replace("'", "''") + "'"
+
+
+def publish_warehouse(warehouse: str | os.PathLike[str], publish_dir: str | os.PathLike[str]) -> Publication:
+    """Snapshot ``warehouse`` into ``publish_dir``: a DuckDB file and a Parquet file per published table.
+
+    The snapshot is written with ``COPY FROM DATABASE`` into a temporary file in the same
+    directory, read back for the Parquet files, then swapped in with ``os.replace``: a reader
+    sees the old file or the new one, never half of one. Each Parquet file is swapped the same
+    way; Parquet files of tables that no longer exist are removed.
+    """
+    target_dir = Path(publish_dir)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / PUBLISHED_FILE
+    handle, temp_name = tempfile.mkstemp(prefix=".warehouse-", suffix=".duckdb.tmp", dir=target_dir)
+    os.close(handle)
+    temp = Path(temp_name)
+    temp.unlink()  # DuckDB creates the file itself; an empty file is not a database
+    published = Publication(warehouse_file=target)
+    try:
+        con = duckdb.connect()
+        try:
+            con.execute(f"ATTACH {sql_string(warehouse)} AS source_db (READ_ONLY)")
+            con.execute(f"ATTACH {sql_string(temp)} AS snapshot")
+            con.execute("COPY FROM DATABASE source_db TO snapshot")
+            con.execute("DETACH source_db")
+            tables = con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables()"
+                " WHERE database_name = 'snapshot' AND list_contains(?, schema_name)"
+                " ORDER BY schema_name, table_name",
+                [list(PUBLISHED_SCHEMAS)],
+            ).fetchall()
+            for schema, table in tables:
+                published.tables[f"{schema}.{table}"] = con.execute(
+                    f'SELECT count(*) FROM snapshot."{schema}"."{table}"'
+                ).fetchone()[0]
+                published.parquet_files.append(write_parquet(con, target_dir, schema, table))
+            con.execute("CHECKPOINT snapshot")
+            con.execute("DETACH snapshot")
+        finally:
+            con.close()
+        os.replace(temp, target)
+    finally:
+        for leftover in (temp, temp.with_name(temp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+    published.removed_parquet = remove_stale_parquet(target_dir, published.parquet_files)
+    return published
+
+
+def write_parquet(con: duckdb.DuckDBPyConnection, target_dir: Path, schema: str, table: str) -> Path:
+    folder = target_dir / "parquet" / schema
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"{table}.parquet"
+    temp = folder / f".{table}.parquet.tmp"
+    try:
+        con.execute(f'COPY snapshot."{schema}"."{table}" TO {sql_string(temp)} (FORMAT parquet)')
+        os.replace(temp, final)
+    finally:
+        temp.unlink(missing_ok=True)
+    return final
+
+
+def remove_stale_parquet(target_dir: Path, keep: list[Path]) -> list[Path]:
+    root = target_dir / "parquet"
+    kept = {path.resolve() for path in keep}
+    removed = []
+    for path in sorted(root.glob("*/*.parquet")):
+        if path.resolve() not in kept:
+            path.unlink()
+            removed.append(path)
+    return removed

@@ -1,0 +1,196 @@
+"""The raw assets write exactly the staging tables of ingest/schema.py (parser replaced by a stub).
+
+These test the Dagster plumbing, not the parser: ``ingest.pipeline.parse_bytes`` returns
+hand-made records, so the row counts below follow from the files alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+import ingest.pipeline
+from dagster_project.defs.assets.ingest import parsed_reports, regions, report_files
+from dagster_project.warehouse import DuckDBWarehouse, LandingDir, expected_columns
+from ingest.records import (
+    AppealFact,
+    ApplicationFact,
+    DisclosureFact,
+    ParsedReport,
+    ParseWarning,
+    RawFile,
+    Rejection,
+    TransactionFact,
+    UnmappedCell,
+)
+from ingest.schema import STAGING_TABLES
+
+
+def fake_parse_bytes(raw: RawFile, data: bytes) -> ParsedReport | Rejection:
+    if not data.strip():
+        return Rejection(raw.source_path, raw.content_sha256, "empty", "only white space")
+    year = 2021 if b"2021" in data else 2019
+    return ParsedReport(
+        report_id=raw.report_id,
+        source_path=raw.source_path,
+        content_sha256=raw.content_sha256,
+        title=f"{year}年政府信息公开工作年度报告",
+        agency_name="驻马店市公共资源交易中心",
+        agency_name_raw="市公共资源交易中心",
+        agency_name_source="title",
+        agency_aliases=["驻马店市公共资源交易中心", "市公共资源交易中心"],
+        agency_type="trading_center",
+        admin_level="prefecture",
+        region_code="411700",
+        region_source="agency_name",
+        report_year=year,
+        report_year_source="title",
+        published_date=dt.date(year + 1, 1, 20),
+        template_version="gb2021" if year == 2021 else "gb2019",
+        script="simplified",
+        encoding="utf-8",
+        source_shape="text_cells",
+        url=(raw.sidecar or {}).get("url"),
+        warnings=[ParseWarning("amount_unit_assumed", "unit 万元 assumed")],
+        disclosures=[
+            DisclosureFact("regulations", "issued", Decimal("2"), "table", "2"),
+            DisclosureFact("published_information", "count", Decimal("117"), "prose", "公开信息117条", "all"),
+        ],
+        applications=[
+            ApplicationFact("new_received", "total", Decimal("3"), "table", "3"),
+            ApplicationFact("carried_over", "total", None, "table", ""),
+        ],
+        appeals=[AppealFact("administrative_review", "total", Decimal("0"), "table", "0")],
+        transactions=[
+            TransactionFact(
+                "platform", "construction", 12, Decimal("130.48"), "130.48万元", "table", "12 130.48万元"
+            )
+        ],
+        unmapped=[UnmappedCell("article20", "其他主动公开文件", "本年制发件数", Decimal("5"), "5")],
+    )
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    root = tmp_path / "landing"
+    (root / "sub").mkdir(parents=True)
+    (root / "a_2021.txt").write_text("2021年度报告 一", encoding="utf-8")
+    (root / "b_2019.html").write_text("<p>2019年度报告</p>", encoding="utf-8")
+    (root / "c_copy_of_a.txt").write_text("2021年度报告 一", encoding="utf-8")  # duplicate_content
+    (root / "empty.txt").write_text("  \n", encoding="utf-8")  # empty
+    (root / "notes.md").write_text("not a report", encoding="utf-8")  # skipped, not rejected
+    (root / "sub" / "d.htm").write_text("<p>2021</p>", encoding="utf-8")
+    (root / "sub" / "d.htm.meta.json").write_text(
+        json.dumps({"url": "https://example.gov.cn/d.htm"}), "utf-8"
+    )
+    return root
+
+
+@pytest.fixture
+def stub_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest.pipeline, "parse_bytes", fake_parse_bytes)
+
+
+def materialize_raw(warehouse: Path, landing: Path) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [report_files, parsed_reports, regions],
+        resources={
+            "warehouse": DuckDBWarehouse(path=str(warehouse)),
+            "landing": LandingDir(path=str(landing)),
+        },
+    )
+
+
+def table_rows(warehouse: Path, table: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(f"SELECT * FROM raw.{table} ORDER BY ALL").fetchall()
+
+
+def metadata_of(result: dg.ExecuteInProcessResult, table: str) -> dict:
+    [event] = [
+        e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["raw", table])
+    ]
+    return {key: value.value for key, value in event.materialization.metadata.items()}
+
+
+def test_raw_tables_row_counts_and_types(tmp_path: Path, landing: Path, stub_parser: None) -> None:
+    warehouse = tmp_path / "db" / "warehouse.duckdb"
+    result = materialize_raw(warehouse, landing)
+    assert result.success
+
+    counts = {table: len(table_rows(warehouse, table)) for table in STAGING_TABLES}
+    reports = 3  # a, b, sub/d; c is a duplicate of a, empty.txt is empty, notes.md is not a report
+    assert counts == {
+        "report_files": 5,
+        "reports": reports,
+        "report_warnings": reports,
+        "disclosure_facts": 2 * reports,
+        "application_facts": 2 * reports,
+        "appeal_facts": reports,
+        "transaction_facts": reports,
+        "unmapped_cells": reports,
+        "rejected_files": 2,
+        "regions": counts["regions"],
+    }
+    assert counts["regions"] > 3000  # every province, prefecture and county
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in STAGING_TABLES:
+            columns = con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+            assert columns == expected_columns(table), table
+        assert expected_columns("reports")[7] == ("agency_aliases", "VARCHAR[]")
+        assert dict(expected_columns("disclosure_facts"))["value"] == "DECIMAL(20,6)"
+        rejected = dict(
+            con.execute(
+                "SELECT regexp_extract(source_path, '[^/]+$'), error_code FROM raw.rejected_files"
+            ).fetchall()
+        )
+        assert rejected == {"c_copy_of_a.txt": "duplicate_content", "empty.txt": "empty"}
+        url = con.execute("SELECT url FROM raw.reports WHERE source_path LIKE '%d.htm'").fetchone()[0]
+        assert url == "https://example.gov.cn/d.htm"
+        assert con.execute("SELECT count(*) FROM raw.report_files WHERE has_sidecar").fetchone()[0] == 1
+
+    assert metadata_of(result, "report_files")["dagster/row_count"] == 5
+    assert metadata_of(result, "report_files")["skipped_non_report_files"] == 1
+    assert metadata_of(result, "rejected_files")["rejects_by_error_code"] == {
+        "duplicate_content": 1,
+        "empty": 1,
+    }
+    assert metadata_of(result, "reports")["dagster/row_count"] == reports
+    assert metadata_of(result, "regions")["dagster/row_count"] == counts["regions"]
+
+
+def test_rerun_is_idempotent_and_releases_the_file(tmp_path: Path, landing: Path, stub_parser: None) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_raw(warehouse, landing).success
+    first = {table: table_rows(warehouse, table) for table in STAGING_TABLES}
+    assert materialize_raw(warehouse, landing).success
+    assert {table: table_rows(warehouse, table) for table in STAGING_TABLES} == first
+
+    # another process (as dbt will be) can open the file read-write: no asset kept it open
+    probe = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute('CREATE TABLE raw.probe AS SELECT 1')"
+    subprocess.run([sys.executable, "-c", probe, str(warehouse)], check=True, timeout=60)
+
+
+def test_missing_landing_dir_fails_clearly(tmp_path: Path) -> None:
+    result = dg.materialize(
+        [report_files],
+        resources={
+            "warehouse": DuckDBWarehouse(path=str(tmp_path / "w.duckdb")),
+            "landing": LandingDir(path=str(tmp_path / "nowhere")),
+        },
+        raise_on_error=False,
+    )
+    assert not result.success

@@ -1,0 +1,91 @@
+"""Publishing a snapshot, and the paths of contract §2 (pure functions, no Dagster run)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project import settings
+from dagster_project.warehouse import publish_warehouse
+
+
+def build_warehouse(path: Path, dim_rows: int) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE SCHEMA raw; CREATE SCHEMA staging; CREATE SCHEMA marts; CREATE SCHEMA audit")
+        con.execute(f"CREATE TABLE raw.reports AS SELECT range AS id FROM range({dim_rows})")
+        con.execute("CREATE VIEW staging.stg_reports AS SELECT * FROM raw.reports")
+        con.execute(
+            "CREATE TABLE marts.dim_report AS SELECT id, ['a', 'b'] AS aliases FROM staging.stg_reports"
+        )
+        con.execute("CREATE TABLE marts.fct_x AS SELECT 1.5::DECIMAL(20, 6) AS value")
+        con.execute("CREATE TABLE audit.rejected_files AS SELECT 'x.txt' AS source_path WHERE false")
+
+
+def test_publish_snapshot_and_parquet(tmp_path: Path) -> None:
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "pub"
+    build_warehouse(warehouse, 3)
+
+    publication = publish_warehouse(warehouse, published)
+
+    assert publication.tables == {"audit.rejected_files": 0, "marts.dim_report": 3, "marts.fct_x": 1}
+    assert sorted(p.relative_to(published).as_posix() for p in published.rglob("*") if p.is_file()) == [
+        "parquet/audit/rejected_files.parquet",
+        "parquet/marts/dim_report.parquet",
+        "parquet/marts/fct_x.parquet",
+        "warehouse.duckdb",
+    ]
+    with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 3
+        assert con.execute("SELECT count(*) FROM staging.stg_reports").fetchone()[0] == 3  # views still work
+        parquet = con.execute(
+            f"SELECT sum(value) FROM read_parquet('{published}/parquet/marts/fct_x.parquet')"
+        ).fetchone()[0]
+        assert float(parquet) == 1.5
+
+
+def test_publish_replaces_atomically_and_drops_stale_parquet(tmp_path: Path) -> None:
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "pub"
+    build_warehouse(warehouse, 3)
+    publish_warehouse(warehouse, published)
+    reader = duckdb.connect(str(published / "warehouse.duckdb"), read_only=True)  # a BI tool holding it open
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("DROP TABLE marts.fct_x")
+        con.execute("INSERT INTO raw.reports SELECT 99")
+        con.execute("CREATE OR REPLACE TABLE marts.dim_report AS SELECT id FROM raw.reports")
+    publication = publish_warehouse(warehouse, published)
+
+    assert reader.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 3  # old snapshot intact
+    reader.close()
+    assert [p.name for p in publication.removed_parquet] == ["fct_x.parquet"]
+    assert not (published / "parquet" / "marts" / "fct_x.parquet").exists()
+    assert not [p for p in published.rglob("*") if p.name.startswith(".")]  # no temporary files left
+    with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 4
+
+
+def test_publish_reads_the_warehouse_read_only(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    build_warehouse(warehouse, 1)
+    with duckdb.connect(str(warehouse), read_only=True):  # another reader is fine
+        publish_warehouse(warehouse, tmp_path / "pub")
+
+
+def test_paths_default_to_the_repo_and_resolve_relative_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in settings.ENV_DEFAULTS:
+        monkeypatch.delenv(name, raising=False)
+    assert settings.warehouse_path() == settings.REPO_ROOT / "data" / "warehouse.duckdb"
+    assert settings.landing_dir() == settings.REPO_ROOT / "samples" / "reports"
+    assert settings.publish_dir() == settings.REPO_ROOT / "data" / "published"
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WAREHOUSE_LANDING_DIR", "../shared/seeds")
+    assert settings.landing_dir() == tmp_path / ".." / "shared" / "seeds"
+    assert settings.landing_dir().is_absolute()
+    monkeypatch.setenv("WAREHOUSE_PATH", os.fspath(tmp_path / "w.duckdb"))
+    assert settings.warehouse_path() == tmp_path / "w.duckdb"
