@@ -43,18 +43,51 @@ class Agency:
     region_source: str | None = None
 
 
-def find_title(lines: list[str], hints: dict[str, str]) -> str | None:
-    """The report's own title: a portal field, an HTML hint, or an early line naming a year and 报告."""
-    candidates: list[str] = [hints[k] for k in ("title", "heading", "page_title") if hints.get(k)]
-    for line in lines[:HEAD_LINES]:
+@dataclass(frozen=True)
+class Title:
+    """A title as matched (simplified, half-width) and as printed (the report's own script)."""
+
+    text: str
+    printed: str
+
+    def printed_of(self, piece: str) -> str:
+        return printed_of(self.text, self.printed, piece)
+
+
+def printed_of(simplified: str, printed: str, piece: str) -> str:
+    """The printed form of ``piece``, a substring of ``simplified`` (itself a conversion of ``printed``).
+
+    Script conversion keeps positions wherever the two have one length, nearly always.
+    """
+    position = simplified.find(piece)
+    if position < 0 or len(simplified) != len(printed):
+        return piece
+    return printed[position : position + len(piece)]
+
+
+def title_candidates(lines: list[str], raw_lines: list[str], hints: dict[str, str]) -> list[Title]:
+    """Portal title fields first, then HTML hints, then the short early lines."""
+    printed = [
+        squash_spaces(fold_width(h)) for k in ("title", "heading", "page_title") if (h := hints.get(k))
+    ]
+    candidates = [Title(squash_spaces(to_simplified(p)), p) for p in printed]
+    aligned = len(lines) == len(raw_lines)
+    for n, line in enumerate(lines[:HEAD_LINES]):
+        raw = squash_spaces(fold_width(raw_lines[n])) if aligned else line
         match = FIELD_TITLE.match(line)
         if match:
-            candidates.insert(0, match.group(1))
-    candidates += [line for line in lines[:HEAD_LINES] if len(line.strip()) <= 100]
-    for candidate in candidates:
-        text = squash_spaces(fold_width(candidate))
-        if TITLE.search(text) and TITLE_YEAR.search(text):
-            return text
+            text = squash_spaces(match.group(1))
+            candidates.insert(0, Title(text, printed_of(squash_spaces(line), raw, text)))
+        elif len(line.strip()) <= 100:
+            candidates.append(Title(squash_spaces(line), raw))
+    return candidates
+
+
+def find_title(lines: list[str], raw_lines: list[str], hints: dict[str, str]) -> Title | None:
+    """The report's own title: a portal field, an HTML hint, or an early line naming a year and 报告."""
+    for candidate in title_candidates(lines, raw_lines, hints):
+        if TITLE.search(candidate.text) and TITLE_YEAR.search(candidate.text):
+            return candidate
     return None
 
 
@@ -77,15 +110,18 @@ def agency_from_title(title: str) -> str | None:
     return None
 
 
-def source_line_agency(lines: list[str]) -> str | None:
+def source_line_agency(lines: list[str], raw_lines: list[str]) -> str | None:
+    """The agency a 信息来源/发布机构 line names, as printed."""
+    aligned = len(lines) == len(raw_lines)
     for n, line in enumerate(lines[:HEAD_LINES]):
         match = SOURCE_LINE.search(line)
         if not match:
             continue
-        value = match.group(1) or (lines[n + 1].strip() if n + 1 < len(lines) else "")
+        at = n if match.group(1) else n + 1
+        value = match.group(1) or (lines[at].strip() if at < len(lines) else "")
         value = re.split(r"[?？\s]", value)[0]
         if len(value) >= 4 and not DATE.search(value):
-            return value
+            return printed_of(lines[at], fold_width(raw_lines[at]), value) if aligned else value
     return None
 
 
@@ -132,14 +168,20 @@ def admin_level(name: str, region: Region | None) -> str | None:
 
 
 def resolve_agency(
-    title: str | None, lines: list[str], sidecar: dict[str, str], warnings: list[ParseWarning]
+    title: Title | None,
+    lines: list[str],
+    raw_lines: list[str],
+    sidecar: dict[str, str],
+    warnings: list[ParseWarning],
 ) -> Agency | None:
+    """The reporting agency: a sidecar's word first, then the title, then a source line."""
+    named = agency_from_title(title.text) if title else None
     if sidecar.get("agency_name"):
         raw, source = sidecar["agency_name"], "sidecar"
-    elif title and agency_from_title(title):
-        raw, source = agency_from_title(title), "title"
+    elif title and named:
+        raw, source = title.printed_of(named), "title"
     else:
-        raw, source = source_line_agency(lines), "source_line"
+        raw, source = source_line_agency(lines, raw_lines), "source_line"
     if not raw:
         return None
     simplified = squash_spaces(to_simplified(fold_width(raw)))
@@ -192,10 +234,10 @@ def signature_date(lines: list[str], warnings: list[ParseWarning]) -> dt.date | 
     return None
 
 
-def report_year(title: str | None, lines: list[str], published: dt.date | None) -> tuple[int, str] | None:
+def report_year(title: Title | None, lines: list[str], published: dt.date | None) -> tuple[int, str] | None:
     """The year the report is about: title first; the publication date only as a fallback."""
     if title:
-        match = TITLE_YEAR.search(title)
+        match = TITLE_YEAR.search(title.text)
         if match:
             return int(match.group(1)), "title"
     text = "\n".join(lines)

@@ -79,14 +79,14 @@ def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseW
         )
     doc = layout(text, raw.extension)
     sidecar = raw.sidecar or {}
-    title = find_title(doc.lines, doc.hints)
+    title = find_title(doc.lines, doc.raw_lines, doc.hints)
     published = published_date(doc.lines, doc.hints, sidecar, warnings)
     year = report_year(title, doc.lines, published)
     tables = read_tables(doc.tokens, year[0] if year else None)
     check_is_report(doc, title, tables.has_tables)
     if year is None:
         raise RejectedFile("no_report_year", "no year in the title or text, and no publication date")
-    agency = resolve_agency(title, doc.lines, sidecar, warnings)
+    agency = resolve_agency(title, doc.lines, doc.raw_lines, sidecar, warnings)
     if agency is None:
         raise RejectedFile("no_agency", "no agency named in the title, a 来源/发布机构 line or a sidecar")
     prose = extract_prose(doc.lines, doc.raw_lines)
@@ -95,7 +95,7 @@ def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseW
         report_id=raw.report_id,
         source_path=raw.source_path,
         content_sha256=raw.content_sha256,
-        title=title,
+        title=title.text if title else None,
         agency_name=agency.name,
         agency_name_raw=agency.raw,
         agency_name_source=agency.source,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,70 @@ def write_dagster_home(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     (path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     return path
+
+
+CLI_TIMEOUT = 600
+MATERIALIZE_ALL = ["asset", "materialize", "--select", "*", "-m", "dagster_project.definitions"]
+
+
+def quiet_env(root: Path, landing: Path, warehouse: Path, published: Path) -> dict[str, str]:
+    """The environment of a `make run`: the three contract paths, a throwaway instance, no telemetry."""
+    return {
+        **os.environ,
+        "WAREHOUSE_LANDING_DIR": str(landing),
+        "WAREHOUSE_PATH": str(warehouse),
+        "WAREHOUSE_PUBLISH_DIR": str(published),
+        "DAGSTER_HOME": str(write_dagster_home(root / "dagster_home")),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+def cli_command() -> list[str]:
+    return [str(VENV_BIN / "dagster"), *MATERIALIZE_ALL]
+
+
+def run_cli(env: dict[str, str], log: Path) -> None:
+    """The real `dagster asset materialize --select '*'`, as `make run` calls it."""
+    done = subprocess.run(
+        cli_command(),
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    log.write_text(output, encoding="utf-8")
+    assert done.returncode == 0, f"dagster asset materialize failed (log {log}):\n{output[-6000:]}"
+
+
+def run_in_process(landing: Path, warehouse: Path, published: Path) -> None:
+    """Materialise every asset of the code location in this process (dbt still runs as its CLI)."""
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.warehouse import DuckDBWarehouse, LandingDir, PublishDir
+
+    resources = {
+        **defs.resources,
+        "warehouse": DuckDBWarehouse(path=str(warehouse)),
+        "landing": LandingDir(path=str(landing)),
+        "publish_dir": PublishDir(path=str(published)),
+    }
+    assert dg.materialize(list(defs.assets), resources=resources).success
+
+
+def marts_contents(warehouse: Path) -> dict[str, list[str]]:
+    """Every marts table as a sorted list of its rows (as text: lists and decimals compare exactly)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY table_name"
+        ).fetchall()
+        return {
+            table: sorted(repr(row) for row in con.execute(f"SELECT * FROM marts.{table}").fetchall())
+            for (table,) in tables
+        }

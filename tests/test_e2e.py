@@ -1,4 +1,4 @@
-"""End to end: the real `dagster asset materialize --select '*'` on two seeds, then a re-run.
+"""End to end: the real `dagster asset materialize --select '*'` on every seed, then a re-run.
 
 One Dagster CLI run (~30 s on two cores) builds the warehouse; the re-run on unchanged input
 materialises the same Definitions in process (same assets, resources pointed at the same
@@ -7,23 +7,19 @@ paths), which saves the CLI's start-up. Every assertion shares the two runs.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
-from conftest import REPO_ROOT, VENV_BIN, shared_path, write_dagster_home
-
-from dagster_project.warehouse import DuckDBWarehouse, LandingDir, PublishDir
+from conftest import marts_contents, quiet_env, run_cli, run_in_process, shared_path
 
 pytestmark = pytest.mark.e2e
 
-SEED_PREFIXES = ("000_", "001_")
+SEED_PREFIXES = ("000_", "001_", "002_", "003_", "004_")  # every seed: all must load exactly
 CLI_TIMEOUT = 600
 MATERIALIZE_ALL = ["asset", "materialize", "--select", "*", "-m", "dagster_project.definitions"]
 
@@ -36,45 +32,6 @@ class Build:
     published: Path
     first_run: dict[str, list[str]]
     second_run: dict[str, list[str]]
-
-
-def run_cli(env: dict[str, str], log: Path) -> None:
-    done = subprocess.run(
-        [str(VENV_BIN / "dagster"), *MATERIALIZE_ALL],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT,
-        check=False,
-    )
-    output = done.stdout + done.stderr
-    log.write_text(output, encoding="utf-8")
-    assert done.returncode == 0, f"dagster asset materialize failed (log {log}):\n{output[-6000:]}"
-
-
-def run_in_process(landing: Path, warehouse: Path, published: Path) -> None:
-    from dagster_project.definitions import defs
-
-    resources = {
-        **defs.resources,
-        "warehouse": DuckDBWarehouse(path=str(warehouse)),
-        "landing": LandingDir(path=str(landing)),
-        "publish_dir": PublishDir(path=str(published)),
-    }
-    assert dg.materialize(list(defs.assets), resources=resources).success
-
-
-def marts_contents(warehouse: Path) -> dict[str, list[str]]:
-    """Every marts table as a sorted list of its rows (as text: lists and decimals compare exactly)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY table_name"
-        ).fetchall()
-        return {
-            table: sorted(repr(row) for row in con.execute(f"SELECT * FROM marts.{table}").fetchall())
-            for (table,) in tables
-        }
 
 
 @pytest.fixture(scope="module")
@@ -91,16 +48,7 @@ def build(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Build
         shutil.copy(values, expected / values.name)
     warehouse, published = root / "data" / "warehouse.duckdb", root / "data" / "published"
 
-    env = {
-        **os.environ,
-        "WAREHOUSE_LANDING_DIR": str(landing),
-        "WAREHOUSE_PATH": str(warehouse),
-        "WAREHOUSE_PUBLISH_DIR": str(published),
-        "DAGSTER_HOME": str(write_dagster_home(root / "dagster_home")),
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-        "DO_NOT_TRACK": "1",
-    }
-    run_cli(env, root / "materialize.log")
+    run_cli(quiet_env(root, landing, warehouse, published), root / "materialize.log")
     first = marts_contents(warehouse)
     run_in_process(landing, warehouse, published)
     return Build(landing, expected, warehouse, published, first, marts_contents(warehouse))
