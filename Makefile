@@ -57,7 +57,7 @@ manifest: setup
 run: manifest
 	@echo "landing: $(WAREHOUSE_LANDING_DIR)"
 	@echo "warehouse: $(WAREHOUSE_PATH)  published: $(WAREHOUSE_PUBLISH_DIR)"
-	$(BIN)/dagster asset materialize --select '*' -m dagster_project.definitions
+	$(BIN)/python -m dagster_project.materialize
 
 lint: setup
 	$(BIN)/ruff check .

@@ -39,3 +39,12 @@ def warehouse_path() -> Path:
 
 def publish_dir() -> Path:
     return env_path("WAREHOUSE_PUBLISH_DIR")
+
+
+DEFAULT_LOCK_WAIT_SECONDS = 120.0
+
+
+def lock_wait_seconds() -> float:
+    """How long a run waits for another run on the same warehouse (``WAREHOUSE_LOCK_WAIT_SECONDS``)."""
+    value = os.environ.get("WAREHOUSE_LOCK_WAIT_SECONDS", "").strip()
+    return float(value) if value else DEFAULT_LOCK_WAIT_SECONDS

@@ -17,7 +17,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+from pydantic import PrivateAttr
 
+from dagster_project.run_lock import RunLock
 from ingest.schema import RAW_SCHEMA, STAGING_TABLES
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
@@ -25,9 +27,23 @@ PUBLISHED_FILE = "warehouse.duckdb"
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
-    """The warehouse file at ``WAREHOUSE_PATH``."""
+    """The warehouse file at ``WAREHOUSE_PATH``; a run holds its run lock from start to end."""
 
     path: str
+    lock_wait_seconds: float = 120.0
+    _lock: RunLock | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if context.dagster_run is None:
+            return  # a sensor reading the registry, not a run: no lock
+        self._lock = RunLock(self.path)
+        log = context.log.info if context.log else print
+        self._lock.acquire(self.lock_wait_seconds, context.dagster_run.run_id, log)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -69,6 +85,8 @@ def duckdb_type(dtype: pl.DataType) -> str:
         pl.Boolean: "BOOLEAN",
         pl.Date: "DATE",
     }
+    if isinstance(dtype, pl.Datetime):
+        return "TIMESTAMP WITH TIME ZONE"
     for polars_type, sql_type in simple.items():
         if isinstance(dtype, polars_type):
             return sql_type
@@ -90,30 +108,79 @@ def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> li
     ]
 
 
-def replace_staging_tables(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pl.DataFrame]) -> None:
+def replace_staging_tables(
+    con: duckdb.DuckDBPyConnection, frames: Mapping[str, pl.DataFrame], in_transaction: bool = False
+) -> None:
     """``CREATE OR REPLACE`` each ``raw.<table>`` from its frame, all in one transaction.
 
     A frame must have exactly the columns and types of ``ingest.schema``; the written
     table is checked against them, so a drift fails the asset instead of the dbt contract.
+    ``in_transaction``: the caller holds a transaction already.
     """
     for table, frame in frames.items():
-        wanted = dict(STAGING_TABLES[table])
-        if dict(frame.schema) != wanted:
-            raise ValueError(f"frame for {RAW_SCHEMA}.{table} has schema {dict(frame.schema)}, not {wanted}")
+        check_frame(table, frame)
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    if not in_transaction:
+        with transaction(con):
+            replace_staging_tables(con, frames, in_transaction=True)
+        return
+    for table, frame in frames.items():
+        con.register("staging_frame", frame)
+        try:
+            con.execute(f'CREATE OR REPLACE TABLE {RAW_SCHEMA}."{table}" AS SELECT * FROM staging_frame')
+        finally:
+            con.unregister("staging_frame")
+        written = table_columns(con, RAW_SCHEMA, table)
+        if written != expected_columns(table):
+            raise TypeError(f"{RAW_SCHEMA}.{table} was written as {written}, not {expected_columns(table)}")
+
+
+def check_frame(table: str, frame: pl.DataFrame) -> None:
+    wanted = dict(STAGING_TABLES[table])
+    if dict(frame.schema) != wanted:
+        raise ValueError(f"frame for {RAW_SCHEMA}.{table} has schema {dict(frame.schema)}, not {wanted}")
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
+    """Create missing ``raw`` tables empty; rebuild any whose columns drifted from ``ingest.schema``.
+
+    Returns the tables that were (re)created, so the caller knows its incremental state is gone.
+    """
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    created = []
+    for table in tables:
+        existing = table_columns(con, RAW_SCHEMA, table)
+        if existing == expected_columns(table):
+            continue
+        empty = pl.DataFrame(schema=STAGING_TABLES[table])
+        con.register("empty_frame", empty)
+        try:
+            con.execute(f'CREATE OR REPLACE TABLE {RAW_SCHEMA}."{table}" AS SELECT * FROM empty_frame')
+        finally:
+            con.unregister("empty_frame")
+        created.append(table)
+    return created
+
+
+def append_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Insert a frame's rows into an existing ``raw`` table (columns by name)."""
+    check_frame(table, frame)
+    if frame.is_empty():
+        return
+    con.register("append_frame", frame)
+    try:
+        columns = ", ".join(f'"{name}"' for name in STAGING_TABLES[table])
+        con.execute(f'INSERT INTO {RAW_SCHEMA}."{table}" ({columns}) SELECT {columns} FROM append_frame')
+    finally:
+        con.unregister("append_frame")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: a run killed inside leaves the tables as they were before it."""
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, frame in frames.items():
-            con.register("staging_frame", frame)
-            try:
-                con.execute(f'CREATE OR REPLACE TABLE {RAW_SCHEMA}."{table}" AS SELECT * FROM staging_frame')
-            finally:
-                con.unregister("staging_frame")
-            written = table_columns(con, RAW_SCHEMA, table)
-            if written != expected_columns(table):
-                raise TypeError(
-                    f"{RAW_SCHEMA}.{table} was written as {written}, not {expected_columns(table)}"
-                )
+        yield
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

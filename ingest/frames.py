@@ -20,6 +20,20 @@ FACT_TABLES = {
 }
 
 
+# the tables a parse writes; regions, file versions and the parse log are written elsewhere
+PARSE_TABLES = (
+    "report_files",
+    "reports",
+    "report_warnings",
+    "disclosure_facts",
+    "application_facts",
+    "appeal_facts",
+    "transaction_facts",
+    "unmapped_cells",
+    "rejected_files",
+)
+
+
 def empty_rows() -> dict[str, list[dict[str, Any]]]:
     return {name: [] for name in STAGING_TABLES}
 
@@ -49,6 +63,7 @@ def file_row(raw: RawFile) -> dict[str, Any]:
         "source_path": raw.source_path,
         "content_sha256": raw.content_sha256,
         "size_bytes": raw.size_bytes,
+        "modified_ns": raw.modified_ns,
         "extension": raw.extension,
         "has_sidecar": raw.sidecar is not None,
     }
@@ -66,4 +81,4 @@ def build_frames(files: Iterable[RawFile], outcomes: Iterable[ParseOutcome]) -> 
     rows["report_files"] = [file_row(raw) for raw in files]
     for outcome in outcomes:
         add_outcome(rows, outcome)
-    return {table: to_frame(table, table_rows) for table, table_rows in rows.items() if table != "regions"}
+    return {table: to_frame(table, table_rows) for table, table_rows in rows.items() if table in PARSE_TABLES}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ingest.parser import parse_bytes
@@ -24,9 +24,15 @@ def read_and_parse(raw: RawFile) -> ParseOutcome:
     return parse_bytes(raw, data)
 
 
-def parse_files(files: Iterable[RawFile]) -> Iterator[ParseOutcome]:
-    """Outcomes in input order; a second file with the same content is a ``duplicate_content`` reject."""
-    seen: dict[str, str] = {}
+def parse_files(
+    files: Iterable[RawFile], reported: Mapping[str, str] | None = None
+) -> Iterator[ParseOutcome]:
+    """Outcomes in input order; a second file with the same content is a ``duplicate_content`` reject.
+
+    ``reported`` maps content hashes already loaded as reports (by an earlier parse) to
+    their paths, so a new copy of one is a duplicate too.
+    """
+    seen: dict[str, str] = dict(reported or {})
     for raw in files:
         first = seen.get(raw.content_sha256)
         if first is not None:

@@ -16,6 +16,7 @@ class RawFile:
     size_bytes: int
     extension: str
     sidecar: dict[str, str] | None = None
+    modified_ns: int = 0
 
     @property
     def report_id(self) -> str:

@@ -20,8 +20,27 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_path": pl.String(),
         "content_sha256": pl.String(),
         "size_bytes": pl.Int64(),
+        "modified_ns": pl.Int64(),  # with size, decides whether a file must be hashed again
         "extension": pl.String(),
         "has_sidecar": pl.Boolean(),
+    },
+    # every version of every file ever registered: a changed file's earlier content stays traceable
+    "report_file_versions": {
+        "source_path": pl.String(),
+        "content_sha256": pl.String(),
+        "size_bytes": pl.Int64(),
+        "first_seen_at": pl.Datetime("us", "UTC"),
+        "last_seen_at": pl.Datetime("us", "UTC"),
+        "replaced_at": pl.Datetime("us", "UTC"),  # NULL while this is the file's current content
+    },
+    # what the parser made of each content hash, so an unchanged file is never parsed twice
+    "parse_log": {
+        "content_sha256": pl.String(),
+        "source_path": pl.String(),
+        "parser_version": pl.String(),
+        "outcome": pl.String(),  # 'report' | 'rejected'
+        "report_year": pl.Int32(),
+        "parsed_at": pl.Datetime("us", "UTC"),
     },
     "reports": {
         "report_id": pl.String(),

@@ -19,6 +19,7 @@ import pytest
 
 import ingest.pipeline
 from dagster_project.defs.assets.ingest import parsed_reports, regions, report_files
+from dagster_project.defs.partitions import report_year_keys
 from dagster_project.warehouse import DuckDBWarehouse, LandingDir, expected_columns
 from ingest.records import (
     AppealFact,
@@ -99,14 +100,38 @@ def stub_parser(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ingest.pipeline, "parse_bytes", fake_parse_bytes)
 
 
-def materialize_raw(warehouse: Path, landing: Path) -> dg.ExecuteInProcessResult:
+def materialize_raw(
+    warehouse: Path, landing: Path, reparse: bool = False, years: tuple[str, str] | None = None
+) -> dg.ExecuteInProcessResult:
+    """The raw assets for every report year (or ``years``), as `make run` or a backfill runs them."""
+    keys = report_year_keys()
+    first, last = years or (keys[0], keys[-1])
     return dg.materialize(
         [report_files, parsed_reports, regions],
         resources={
             "warehouse": DuckDBWarehouse(path=str(warehouse)),
             "landing": LandingDir(path=str(landing)),
         },
+        run_config={"ops": {"parsed_reports": {"config": {"reparse": reparse}}}},
+        tags={"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last},
     )
+
+
+# tables whose rows carry the time they were written: compared without those columns
+STATE_COLUMNS = {
+    "report_file_versions": "source_path, content_sha256, size_bytes, replaced_at IS NULL",
+    "parse_log": "content_sha256, source_path, parser_version, outcome, report_year",
+}
+
+
+def comparable(warehouse: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            table: con.execute(
+                f"SELECT {STATE_COLUMNS.get(table, '*')} FROM raw.{table} ORDER BY ALL"
+            ).fetchall()
+            for table in STAGING_TABLES
+        }
 
 
 def table_rows(warehouse: Path, table: str) -> list[tuple]:
@@ -115,10 +140,13 @@ def table_rows(warehouse: Path, table: str) -> list[tuple]:
 
 
 def metadata_of(result: dg.ExecuteInProcessResult, table: str) -> dict:
-    [event] = [
+    """The metadata of the asset's materialisation (one event per report year of a range run: all alike)."""
+    events = [
         e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["raw", table])
     ]
-    return {key: value.value for key, value in event.materialization.metadata.items()}
+    metadata = [{key: value.value for key, value in e.materialization.metadata.items()} for e in events]
+    assert metadata and all(m == metadata[0] for m in metadata)
+    return metadata[0]
 
 
 def test_raw_tables_row_counts_and_types(tmp_path: Path, landing: Path, stub_parser: None) -> None:
@@ -138,6 +166,8 @@ def test_raw_tables_row_counts_and_types(tmp_path: Path, landing: Path, stub_par
         "transaction_facts": reports,
         "unmapped_cells": reports,
         "rejected_files": 2,
+        "report_file_versions": 5,
+        "parse_log": 4,  # one row per content: c is a copy of a
         "regions": counts["regions"],
     }
     assert counts["regions"] > 3000  # every province, prefecture and county
@@ -175,9 +205,12 @@ def test_raw_tables_row_counts_and_types(tmp_path: Path, landing: Path, stub_par
 def test_rerun_is_idempotent_and_releases_the_file(tmp_path: Path, landing: Path, stub_parser: None) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     assert materialize_raw(warehouse, landing).success
-    first = {table: table_rows(warehouse, table) for table in STAGING_TABLES}
-    assert materialize_raw(warehouse, landing).success
-    assert {table: table_rows(warehouse, table) for table in STAGING_TABLES} == first
+    first = comparable(warehouse)
+    again = materialize_raw(warehouse, landing)
+    assert again.success
+    assert comparable(warehouse) == first
+    assert metadata_of(again, "report_files")["files_hashed"] == 0  # size and mtime unchanged: not read
+    assert metadata_of(again, "reports")["files_parsed"] == 0  # same content: never parsed twice
 
     # another process (as dbt will be) can open the file read-write: no asset kept it open
     probe = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute('CREATE TABLE raw.probe AS SELECT 1')"
@@ -194,3 +227,40 @@ def test_missing_landing_dir_fails_clearly(tmp_path: Path) -> None:
         raise_on_error=False,
     )
     assert not result.success
+
+
+def test_a_changed_file_replaces_its_previous_version(
+    tmp_path: Path, landing: Path, stub_parser: None
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_raw(warehouse, landing).success
+    changed = landing / "b_2019.html"
+    old_sha = table_rows(warehouse, "report_files")
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    result = materialize_raw(warehouse, landing)
+    assert result.success
+    assert metadata_of(result, "report_files")["files_hashed"] == 1
+    assert metadata_of(result, "reports")["files_parsed"] == 1
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        versions = con.execute(
+            "SELECT content_sha256, replaced_at IS NOT NULL FROM raw.report_file_versions"
+            " WHERE source_path LIKE '%/b_2019.html' ORDER BY first_seen_at"
+        ).fetchall()
+        [(current_sha,)] = con.execute(
+            "SELECT content_sha256 FROM raw.reports WHERE source_path LIKE '%/b_2019.html'"
+        ).fetchall()
+    assert len(versions) == 2 and versions[0][1] and not versions[1][1]  # the old one traceable, replaced
+    assert versions[1][0] == current_sha != versions[0][0]
+    assert len(table_rows(warehouse, "reports")) == 3 and old_sha != table_rows(warehouse, "report_files")
+
+
+def test_backfill_of_one_year_reparses_only_that_year(
+    tmp_path: Path, landing: Path, stub_parser: None
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_raw(warehouse, landing).success
+    before = comparable(warehouse)
+    result = materialize_raw(warehouse, landing, reparse=True, years=("2021", "2021"))
+    assert result.success
+    assert metadata_of(result, "reports")["files_parsed"] == 3  # a, its copy c, and sub/d: not b (2019)
+    assert comparable(warehouse) == before  # deleted and inserted again: the same rows

@@ -10,7 +10,13 @@ warehouse_refresh = dg.define_asset_job(
     name="warehouse_refresh",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Everything: ingest → dbt build (staging, marts, tests) → published snapshot.",
+    description=(
+        "Everything for the run's report years: register files → parse → dbt build (staging, marts,"
+        " tests) → published snapshot."
+    ),
 )
+
+# Run config of the sensor's and the schedules' runs: parse new or changed files only.
+NEW_FILES_ONLY = {"ops": {"parsed_reports": {"config": {"reparse": False}}}}
 
 defs = dg.Definitions(jobs=[warehouse_refresh], executor=dg.in_process_executor)

@@ -8,7 +8,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from dagster_project.dbt_manifest import DBT_PROJECT, dbt_executable
-from dagster_project.settings import landing_dir, publish_dir, warehouse_path
+from dagster_project.settings import landing_dir, lock_wait_seconds, publish_dir, warehouse_path
 from dagster_project.warehouse import DuckDBWarehouse, LandingDir, PublishDir
 
 
@@ -16,7 +16,7 @@ from dagster_project.warehouse import DuckDBWarehouse, LandingDir, PublishDir
 def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
-            "warehouse": DuckDBWarehouse(path=str(warehouse_path())),
+            "warehouse": DuckDBWarehouse(path=str(warehouse_path()), lock_wait_seconds=lock_wait_seconds()),
             "landing": LandingDir(path=str(landing_dir())),
             "publish_dir": PublishDir(path=str(publish_dir())),
             "dbt": DbtCliResource(

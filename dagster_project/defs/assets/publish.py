@@ -6,11 +6,14 @@ failed build never replaces the last good publication.
 
 import dagster as dg
 
-from dagster_project.defs.assets.dbt import dbt_warehouse
+from dagster_project.defs.assets.dbt import dbt_warehouse, dbt_yearly
+from dagster_project.defs.partitions import SINGLE_RUN
 from dagster_project.translator import PUBLISH_GROUP, PUBLISHED_KEY, is_published
 from dagster_project.warehouse import DuckDBWarehouse, PublishDir, publish_warehouse
 
-PUBLISHED_MODELS = sorted((key for key in dbt_warehouse.keys if is_published(key)), key=lambda k: k.path)
+PUBLISHED_MODELS = sorted(
+    (key for key in (*dbt_warehouse.keys, *dbt_yearly.keys) if is_published(key)), key=lambda k: k.path
+)
 
 
 @dg.asset(
@@ -18,6 +21,7 @@ PUBLISHED_MODELS = sorted((key for key in dbt_warehouse.keys if is_published(key
     deps=PUBLISHED_MODELS,
     group_name=PUBLISH_GROUP,
     kinds={"duckdb", "parquet"},
+    backfill_policy=SINGLE_RUN,
     description=(
         "WAREHOUSE_PUBLISH_DIR/warehouse.duckdb (swapped in atomically) and"
         " parquet/<schema>/<table>.parquet for every table of the marts and audit schemas."

@@ -1,8 +1,16 @@
+{{ config(
+    materialized='incremental',
+    tags=['yearly'],
+    on_schema_change='fail',
+    pre_hook="{{ yearly_delete() }}",
+) }}
+
 select
-    cast(report_id as varchar) as report_id,
+    cast(f.report_id as varchar) as report_id,
     cast(appeal_kind as varchar) as appeal_kind,
     cast(result_code as varchar) as result_code,
     cast(value as decimal(20, 6)) as value,
     cast(source_method as varchar) as source_method,
     cast(source_text as varchar) as source_text
-from {{ ref('stg_appeal_facts') }}
+from {{ ref('stg_appeal_facts') }} as f
+where {{ yearly_new_reports('f') }}

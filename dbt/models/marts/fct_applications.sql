@@ -1,9 +1,17 @@
+{{ config(
+    materialized='incremental',
+    tags=['yearly'],
+    on_schema_change='fail',
+    pre_hook="{{ yearly_delete() }}",
+) }}
+
 select
-    cast(report_id as varchar) as report_id,
+    cast(f.report_id as varchar) as report_id,
     cast(applicant_type as varchar) as applicant_type,
     cast(outcome_code as varchar) as outcome_code,
     cast(outcome_group as varchar) as outcome_group,
     cast(value as decimal(20, 6)) as value,
     cast(source_method as varchar) as source_method,
     cast(source_text as varchar) as source_text
-from {{ ref('int_applications') }}
+from {{ ref('int_applications') }} as f
+where {{ yearly_new_reports('f') }}

@@ -1,5 +1,12 @@
+{{ config(
+    materialized='incremental',
+    tags=['yearly'],
+    on_schema_change='fail',
+    pre_hook="{{ yearly_delete() }}",
+) }}
+
 select
-    cast(report_id as varchar) as report_id,
+    cast(f.report_id as varchar) as report_id,
     cast(item_code as varchar) as item_code,
     cast(measure_code as varchar) as measure_code,
     cast(channel as varchar) as channel,
@@ -8,4 +15,5 @@ select
     cast(source_text as varchar) as source_text,
     cast(row_label as varchar) as row_label,
     cast(column_label as varchar) as column_label
-from {{ ref('stg_disclosure_facts') }}
+from {{ ref('stg_disclosure_facts') }} as f
+where {{ yearly_new_reports('f') }}

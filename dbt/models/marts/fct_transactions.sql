@@ -1,5 +1,12 @@
+{{ config(
+    materialized='incremental',
+    tags=['yearly'],
+    on_schema_change='fail',
+    pre_hook="{{ yearly_delete() }}",
+) }}
+
 select
-    cast(report_id as varchar) as report_id,
+    cast(f.report_id as varchar) as report_id,
     cast(scope as varchar) as scope,
     cast(category as varchar) as category,
     cast(project_count as bigint) as project_count,
@@ -7,4 +14,5 @@ select
     cast(amount_text as varchar) as amount_text,
     cast(source_method as varchar) as source_method,
     cast(source_text as varchar) as source_text
-from {{ ref('stg_transaction_facts') }}
+from {{ ref('stg_transaction_facts') }} as f
+where {{ yearly_new_reports('f') }}

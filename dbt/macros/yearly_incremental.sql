@@ -1,0 +1,33 @@
+{#- The fact tables are incremental by report year (Dagster partitions, var report_years = [first, last]).
+
+    Before a run, yearly_delete() removes the rows of reports that are gone and, for a run
+    over some years, every row of those years' reports; the model then inserts the rows of
+    every report not yet in the table (yearly_new_reports). So a year is rebuilt
+    idempotently, new reports of any year arrive, and a run killed halfway heals on the next
+    one (whatever is missing is "not yet in the table"). Without report_years only the
+    difference is applied; the first build is a full one. -#}
+
+{% macro report_years_clause(report_ids_from) -%}
+    {%- set years = var('report_years', none) -%}
+    {%- if years -%}
+    or report_id in (
+        select report_id from {{ report_ids_from }}
+        where report_year between {{ years[0] | int }} and {{ years[1] | int }}
+    )
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro yearly_delete() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where report_id not in (select report_id from {{ ref('dim_report') }})
+    {{ report_years_clause(ref('dim_report')) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro yearly_new_reports(alias) -%}
+    {{ alias }}.report_id in (select report_id from {{ ref('dim_report') }})
+    {%- if is_incremental() %}
+    and {{ alias }}.report_id not in (select distinct report_id from {{ this }})
+    {%- endif -%}
+{%- endmacro %}

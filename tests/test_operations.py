@@ -1,0 +1,142 @@
+"""Operations: partitions, the annual schedule and its catch-up, the landing-dir sensor.
+
+Each asserts what a run would be asked for (cron, timezone, partition, config), using
+Dagster's own evaluation of the definitions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import pytest
+
+from dagster_project.defs.assets.dbt import dbt_vars
+from dagster_project.defs.jobs import NEW_FILES_ONLY
+from dagster_project.defs.partitions import FIRST_REPORT_YEAR, full_range, report_year_keys
+from dagster_project.defs.sensors import changed_files
+from dagster_project.warehouse import DuckDBWarehouse, LandingDir
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "reports"
+
+
+@pytest.fixture(scope="module")
+def defs(dbt_manifest: Path) -> dg.Definitions:
+    from dagster_project.definitions import defs
+
+    return defs
+
+
+def test_report_years_are_the_partitions() -> None:
+    keys = report_year_keys(dt.date(2027, 2, 5))
+    assert keys[0] == str(FIRST_REPORT_YEAR) == "2008" and keys[-1] == "2027"
+    assert full_range() == f"2008...{dt.date.today().year}"
+    assert json.loads(dbt_vars([2020])) == {"report_years": [2020, 2020]}
+    assert json.loads(dbt_vars([2019, 2020, 2021])) == {"report_years": [2019, 2021]}
+
+
+def test_every_year_partitioned_asset_backfills_in_one_run(defs: dg.Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    partitioned = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).is_partitioned}
+    assert {
+        "raw/reports",
+        "raw/application_facts",
+        "marts/fct_applications",
+        "marts/fct_disclosures",
+    } <= partitioned
+    assert "marts/dim_agency" not in partitioned  # cross-year: rebuilt whole
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if node.is_materializable:
+            assert node.backfill_policy == dg.BackfillPolicy.single_run(), key
+
+
+@pytest.mark.parametrize(
+    ("name", "cron", "when", "year"),
+    [
+        ("annual_refresh", "0 6 5 2 *", dt.datetime(2027, 2, 5, 6, 0, tzinfo=SHANGHAI), "2026"),
+        ("late_publishers_catchup", "0 6 * 2,3 1", dt.datetime(2027, 3, 15, 6, 0, tzinfo=SHANGHAI), "2026"),
+    ],
+)
+def test_schedules_refresh_the_year_just_ended(
+    defs, name: str, cron: str, when: dt.datetime, year: str
+) -> None:
+    schedule = defs.resolve_schedule_def(name)
+    assert schedule.cron_schedule == cron
+    assert schedule.execution_timezone == "Asia/Shanghai"
+    assert schedule.job_name == "warehouse_refresh"
+    context = dg.build_schedule_context(
+        scheduled_execution_time=when, repository_def=defs.get_repository_def()
+    )
+    [request] = schedule.evaluate_tick(context).run_requests
+    assert request.partition_key == year
+    assert request.run_config == NEW_FILES_ONLY
+
+
+def test_catchup_runs_only_on_mondays_of_february_and_march(defs) -> None:
+    from dagster._utils.schedules import cron_string_iterator
+
+    schedule = defs.resolve_schedule_def("late_publishers_catchup")
+    start = dt.datetime(2027, 1, 1, tzinfo=SHANGHAI).timestamp()
+    ticks = []
+    for moment in cron_string_iterator(start, schedule.cron_schedule, schedule.execution_timezone):
+        if moment.year > 2027 or moment.month > 3:
+            break
+        ticks.append(moment)
+    assert [t.month for t in ticks] == [2] * 4 + [3] * 5
+    assert {t.weekday() for t in ticks} == {0} and {t.hour for t in ticks} == {6}
+
+
+def test_changed_files() -> None:
+    before = {"a": (1, 1), "b": (2, 2), "gone": (3, 3)}
+    now = {"a": (1, 1), "b": (2, 9), "new": (4, 4)}
+    assert changed_files(now, before) == ["b", "gone", "new"]
+    assert changed_files(before, before) == []
+
+
+def test_sensor_requests_only_the_years_of_what_changed(defs, tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    sensor = defs.resolve_sensor_def("landing_dir_sensor")
+    resources = {
+        "warehouse": DuckDBWarehouse(path=str(tmp_path / "w.duckdb")),
+        "landing": LandingDir(path=str(landing)),
+    }
+
+    def tick(cursor: str | None = None):
+        context = dg.build_sensor_context(
+            resources=resources, cursor=cursor, instance=dg.DagsterInstance.ephemeral(), definitions=defs
+        )
+        return sensor.evaluate_tick(context)
+
+    assert tick().skip_message.startswith("no change among 0")
+    for name in ("gb2019_page_copy.txt", "gb2021_word_export.txt"):  # reports for 2020 and 2022
+        (landing / name).write_bytes((SAMPLES / name).read_bytes())
+    requests = tick().run_requests
+    assert sorted(r.partition_key for r in requests) == ["2020", "2022"]
+    assert all(r.run_config == NEW_FILES_ONLY for r in requests)
+    assert len({r.run_key for r in requests}) == 2
+
+    # once registered, an unchanged directory asks for nothing; touching one file asks for its year
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("CREATE SCHEMA raw")
+        con.execute(
+            "CREATE TABLE raw.report_files (source_path VARCHAR, size_bytes BIGINT, modified_ns BIGINT)"
+        )
+        for path in landing.iterdir():
+            stat = path.stat()
+            con.execute(
+                "INSERT INTO raw.report_files VALUES (?, ?, ?)", [str(path), stat.st_size, stat.st_mtime_ns]
+            )
+    assert tick().skip_message.startswith("no change among 2")
+    target = landing / "gb2021_word_export.txt"
+    os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 10**9))
+    [request] = tick().run_requests
+    assert request.partition_key == "2022"
