@@ -109,10 +109,10 @@ def test_sensor_requests_only_the_years_of_what_changed(defs, tmp_path: Path) ->
     }
 
     def tick(cursor: str | None = None):
-        context = dg.build_sensor_context(
+        with dg.build_sensor_context(
             resources=resources, cursor=cursor, instance=dg.DagsterInstance.ephemeral(), definitions=defs
-        )
-        return sensor.evaluate_tick(context)
+        ) as context:
+            return sensor.evaluate_tick(context)
 
     assert tick().skip_message.startswith("no change among 0")
     for name in ("gb2019_page_copy.txt", "gb2021_word_export.txt"):  # reports for 2020 and 2022
