@@ -15,7 +15,7 @@ import lxml.etree
 import lxml.html
 
 from ingest.script import to_simplified
-from ingest.text import fold_width, is_blank, squash_spaces
+from ingest.text import fold_width, folded_label_key, is_blank, squash_spaces
 
 BLOCK_TAGS = (
     "p",
@@ -62,6 +62,7 @@ class Token:
 
     raw: str  # as printed, spaces squashed, in the report's own script
     text: str = ""  # simplified and width-folded, for matching
+    key: str = ""  # text as a label key (no spaces or quotes), computed once
     row_start: bool = False  # True where the source says a new table row begins here
     in_table: bool = False  # True for cells of a real table (HTML, tab or pipe export)
 
@@ -80,13 +81,14 @@ class Document:
 
 
 def simplify_tokens(tokens: list[Token]) -> None:
-    """Fill ``Token.text`` for all tokens with one conversion call."""
+    """Fill ``Token.text`` and ``Token.key`` for all tokens with one conversion call."""
     raws = [t.raw.replace("\n", " ") for t in tokens]
-    converted = to_simplified("\n".join(raws)).split("\n")
+    converted = to_simplified(fold_width("\n".join(raws))).split("\n")
     if len(converted) != len(tokens):
-        converted = [to_simplified(r) for r in raws]
+        converted = [to_simplified(fold_width(r)) for r in raws]
     for token, text in zip(tokens, converted, strict=True):
-        token.text = squash_spaces(fold_width(text))
+        token.text = squash_spaces(text)
+        token.key = folded_label_key(token.text)
 
 
 def text_shape(lines: list[str]) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from ingest.text import fold_width, is_blank
 
@@ -42,7 +43,9 @@ class Cell:
         return self.kind != "text"
 
 
+@lru_cache(maxsize=1 << 16)
 def read_cell(text: str) -> Cell:
+    """What a printed cell holds (cached: "0", "" and a few numbers make most cells)."""
     if is_blank(text):
         return Cell("blank")
     folded = fold_width(text).strip().replace(" ", "")

@@ -67,12 +67,12 @@ def check_is_report(doc: Document, title: str | None, has_tables: bool) -> None:
 def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseWarning]) -> ParsedReport:
     text, mojibake = repair_mojibake(text)
     warnings.extend(mojibake)
-    lost = LOST_CHARACTERS.findall(text)
+    lost = LOST_CHARACTERS.findall(text) if "??" in text or "\ufffd" in text else []
     if lost:
         warnings.append(
             ParseWarning("lost_characters", f"{len(lost)} runs of lost characters (?? or �) in the text")
         )
-    typos = DATE_TYPO.findall(text)
+    typos = DATE_TYPO.findall(text) if "月" in text else []
     if typos:
         warnings.append(
             ParseWarning("date_typo", f"dates with the year run into the month: {', '.join(typos[:3])}")

@@ -11,6 +11,7 @@ from ingest.numbers import read_cell, to_wan
 from ingest.records import AppealFact, ApplicationFact, DisclosureFact, TransactionFact
 
 SENTENCE = re.compile(r"[^。！？!?\n]+")
+MIN_SENTENCE = 8  # 全年发布信息9条 is the shortest statement worth reading
 CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 PUBLISHED = re.compile(
     r"(?:主动)?(?:公开|发布|推送|更新|公开发布|发布了|公开了)(?:各类|政府|政务)?(?:信息|政务信息|政府信息|动态信息|稿件|文章)?"
@@ -106,17 +107,24 @@ def extract_prose(lines: list[str], raw_lines: list[str]) -> ProseFacts:
     printed = Printed(text, "\n".join(raw_lines))
     for sentence_match in SENTENCE.finditer(text):
         sentence = sentence_match.group(0)
+        if len(sentence) < MIN_SENTENCE:
+            continue  # table cells and headings: no statement of a fact
         printed.offset = sentence_match.start()
-        for channel, count, words in published_counts(sentence):
-            if channel in seen_channels:
-                continue
-            seen_channels.add(channel)
-            facts.disclosures.append(
-                DisclosureFact("published_information", "count", count, "prose", words, channel)
-            )
-        add_requests(sentence, facts)
-        add_appeals(sentence, facts)
-        add_trading(sentence, facts, printed)
+        # cheap word tests first: each rule's regex runs only where its key word stands
+        if "条" in sentence or "篇" in sentence:
+            for channel, count, words in published_counts(sentence):
+                if channel in seen_channels:
+                    continue
+                seen_channels.add(channel)
+                facts.disclosures.append(
+                    DisclosureFact("published_information", "count", count, "prose", words, channel)
+                )
+        if "申请" in sentence:
+            add_requests(sentence, facts)
+        if "复议" in sentence:
+            add_appeals(sentence, facts)
+        if "交易" in sentence:
+            add_trading(sentence, facts, printed)
     return facts
 
 

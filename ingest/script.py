@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import opencc
@@ -21,14 +22,19 @@ def to_simplified(text: str) -> str:
     return converter().convert(text)
 
 
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def han_count(text: str) -> int:
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return len(HAN.findall(text))
 
 
 def detect_script(original: str, simplified: str) -> str:
     """'traditional' or 'simplified', by how much of the text conversion changed."""
+    if original == simplified:
+        return "simplified"
     han = han_count(original)
     if han == 0 or len(original) != len(simplified):
-        return "simplified" if original == simplified else "traditional"
-    changed = sum(1 for a, b in zip(original, simplified, strict=True) if a != b)
+        return "traditional"
+    changed = sum(map(str.__ne__, original, simplified))
     return "traditional" if changed / han >= TRADITIONAL_SHARE else "simplified"

@@ -90,21 +90,21 @@ def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
     Each zone opens at its first anchor wherever it stands (reports that reorder the
     template's chapters still read); it closes at the next zone or an end heading.
     """
-    keys = [vocab.label_key(t.text) for t in stream.tokens]
+    keys = [t.key for t in stream.tokens]
     starts: dict[str, int] = {}
     for zone in ("article20", "applications", "appeals"):
-        anchors = vocab.patterns("zones", zone)
+        anchor = vocab.any_of("zones", zone)
         for i in range(len(keys)):
-            if len(keys[i]) <= 60 and any(p.search(keys[i]) for p in anchors):
+            if len(keys[i]) <= 60 and anchor.search(keys[i]):
                 starts[zone] = i
                 break
-    ends = vocab.patterns("zones", "end")
+    ends = vocab.any_of("zones", "end")
     zones: dict[str, tuple[int, int]] = {}
     ordered = sorted(starts.items(), key=lambda kv: kv[1])
     for n, (zone, start) in enumerate(ordered):
         end = ordered[n + 1][1] if n + 1 < len(ordered) else len(keys)
         for i in range(start + 1, end):
-            if len(keys[i]) <= 40 and any(p.search(keys[i]) for p in ends):
+            if len(keys[i]) <= 40 and ends.search(keys[i]):
                 end = i
                 break
         zones[zone] = (start, end)
@@ -118,7 +118,7 @@ def subtables(stream: Stream, start: int, end: int) -> list[tuple[str, int, int]
     """(clause numeral, start, end) of each 第二十条第(X)项 sub-table."""
     heads = []
     for i in range(start, end):
-        match = CLAUSE.search(vocab.label_key(stream.tokens[i].text))
+        match = CLAUSE.search(stream.tokens[i].key)
         if match and len(stream.tokens[i].text) <= 30:
             heads.append((match.group(1), i))
     return [
@@ -143,7 +143,7 @@ def read_header(
             continue
         if stream.next_is_value(i, end):
             break
-        key = vocab.label_key(stream.tokens[i].text)
+        key = stream.tokens[i].key
         if column_section:
             codes = vocab.match("transactions", "columns", key)
             code = codes["code"] if codes else None
@@ -165,7 +165,7 @@ def vote_measures(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> N
     signals = vocab.load("article20")["template_measures"]
     for i in range(*zone):
         if not stream.is_value(i):
-            code = measure_of(vocab.label_key(stream.tokens[i].text))
+            code = measure_of(stream.tokens[i].key)
             for template, codes in signals.items():
                 if code in codes:
                     facts.vote(template)
@@ -193,7 +193,7 @@ def read_article20(stream: Stream, zone: tuple[int, int], facts: TableFacts, tem
 def emit_disclosure(
     facts: TableFacts, label: Token, column: tuple[str, str] | None, cell: Token, value: Cell
 ) -> bool:
-    codes = vocab.match("article20", "items", vocab.row_key(label.text))
+    codes = vocab.match("article20", "items", vocab.row_key(label.key))
     if not codes or column is None:
         return False
     facts.disclosures.append(
@@ -256,7 +256,7 @@ def read_procurement(stream: Stream, start: int, end: int, facts: TableFacts) ->
 def add_transaction(
     stream: Stream, facts: TableFacts, label: Token, row: dict[str, int], header_unit: str | None
 ) -> None:
-    codes = vocab.match("transactions", "rows", vocab.row_key(label.text))
+    codes = vocab.match("transactions", "rows", vocab.row_key(label.key))
     if codes is None:
         for j in row.values():
             unmapped(facts, "article20.九", label, None, stream.tokens[j], stream.cells[j])
@@ -297,7 +297,7 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
             i += 1
             continue
         label = stream.tokens[i]
-        codes = vocab.match("applications", "rows", vocab.row_key(label.text))
+        codes = vocab.match("applications", "rows", vocab.row_key(label.key))
         code = codes["code"] if codes else None
         if code in LATE_ROWS and not started:
             code = None  # 其他 / 总计 in the header are applicant columns

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-from ingest.text import label_key
 
 HERE = Path(__file__).parent
 ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、])+")
@@ -45,8 +43,9 @@ def _entries(name: str, section: str) -> tuple[Entry, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=1 << 16)
 def match(name: str, section: str, key: str) -> dict[str, str] | None:
-    """The codes of the first entry whose patterns match ``key``."""
+    """The codes of the first entry whose patterns match ``key`` (cached: labels repeat across reports)."""
     for entry in entries(name, section):
         if entry.matches(key):
             return entry.codes
@@ -58,6 +57,13 @@ def patterns(name: str, section: str) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in load(name)[section])
 
 
-def row_key(text: str) -> str:
-    """A label as the vocabularies see it: :func:`label_key` without its leading enumeration."""
-    return ENUMERATION.sub("", label_key(text))
+@cache
+def any_of(name: str, section: str) -> re.Pattern[str]:
+    """One pattern that matches where any of the section's patterns does."""
+    return re.compile("|".join(f"(?:{p})" for p in load(name)[section]))
+
+
+@lru_cache(maxsize=1 << 16)
+def row_key(key: str) -> str:
+    """A label key (:func:`label_key`) without its leading enumeration, as the vocabularies see it."""
+    return ENUMERATION.sub("", key)
