@@ -1,14 +1,18 @@
-"""Parse a set of registered files: read each once, reject duplicates, keep going past any failure."""
+"""Parse a set of registered files: each content once, on every core, keeping going past any failure."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ingest.parser import parse_bytes
-from ingest.records import ParseOutcome, RawFile, Rejection
+from ingest.records import ParsedReport, ParseOutcome, RawFile, Rejection
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
+PARALLEL_FROM = 64  # fewer files than this are parsed in this process: starting workers costs more
+CHUNK = 16
 
 
 def read_and_parse(raw: RawFile) -> ParseOutcome:
@@ -20,30 +24,64 @@ def read_and_parse(raw: RawFile) -> ParseOutcome:
             "too_large",
             f"{raw.size_bytes} bytes is more than the {MAX_REPORT_BYTES} bytes accepted for one report",
         )
-    data = Path(raw.source_path).read_bytes()
+    try:
+        data = Path(raw.source_path).read_bytes()
+    except OSError as error:
+        return Rejection(raw.source_path, raw.content_sha256, "parse_error", f"cannot read the file: {error}")
     return parse_bytes(raw, data)
 
 
-def parse_files(
-    files: Iterable[RawFile], reported: Mapping[str, str] | None = None
-) -> Iterator[ParseOutcome]:
-    """Outcomes in input order; a second file with the same content is a ``duplicate_content`` reject.
+def parse_each(files: list[RawFile], workers: int) -> Iterator[ParseOutcome]:
+    """Outcomes in the order of ``files``; on ``workers`` processes where there are enough files."""
+    if workers <= 1 or len(files) < PARALLEL_FROM:
+        yield from map(read_and_parse, files)
+        return
+    # spawn, not fork: the caller may be a threaded process (Dagster), which fork does not copy safely
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        yield from pool.imap(read_and_parse, files, chunksize=CHUNK)
 
-    ``reported`` maps content hashes already loaded as reports (by an earlier parse) to
-    their paths, so a new copy of one is a duplicate too.
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def parse_files(
+    files: Iterable[RawFile], reported: Mapping[str, str] | None = None, workers: int = 1
+) -> Iterator[ParseOutcome]:
+    """One outcome per file, in input order; each distinct content is parsed once.
+
+    A later file with the content of a report (one of these, or one of ``reported``: hashes
+    already loaded by an earlier parse, mapped to their paths) is a ``duplicate_content``
+    reject; a later copy of a rejected content gets that content's rejection.
     """
-    seen: dict[str, str] = dict(reported or {})
+    files = list(files)
+    known: dict[str, ParseOutcome | str] = dict(reported or {})  # hash -> outcome, or path of a loaded report
+    unique: list[RawFile] = []
     for raw in files:
-        first = seen.get(raw.content_sha256)
-        if first is not None:
-            yield Rejection(
-                raw.source_path,
-                raw.content_sha256,
-                "duplicate_content",
-                f"same content (sha256 {raw.content_sha256[:16]}…) as {first}, which is the report",
-            )
-            continue
-        outcome = read_and_parse(raw)
-        if not isinstance(outcome, Rejection):
-            seen[raw.content_sha256] = raw.source_path
-        yield outcome
+        if raw.content_sha256 not in known:
+            known[raw.content_sha256] = ""
+            unique.append(raw)
+    for sha in {raw.content_sha256 for raw in unique}:
+        del known[sha]
+    parsed = parse_each(unique, workers)
+    for raw in files:
+        first = known.get(raw.content_sha256)
+        if first is None:
+            outcome = next(parsed)
+            known[raw.content_sha256] = outcome
+            yield outcome
+        else:
+            yield copy_outcome(raw, first)
+
+
+def copy_outcome(raw: RawFile, first: ParseOutcome | str) -> Rejection:
+    """What a second file with already-seen content becomes."""
+    if isinstance(first, Rejection):
+        return Rejection(raw.source_path, raw.content_sha256, first.error_code, first.error_message)
+    path = first.source_path if isinstance(first, ParsedReport) else first
+    return Rejection(
+        raw.source_path,
+        raw.content_sha256,
+        "duplicate_content",
+        f"same content (sha256 {raw.content_sha256[:16]}…) as {path}, which is the report",
+    )

@@ -13,8 +13,10 @@
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import dagster as dg
 import duckdb
@@ -62,7 +64,9 @@ DESCRIPTIONS = {
     "parse_log": "What each content hash became under which parser version: the parse cache.",
 }
 KINDS = {"python", "duckdb"}
+BATCH = 2000  # outcomes per write: bounded memory whatever the corpus size
 SKIPPED_PREVIEW = 20
+T = TypeVar("T")
 
 
 def counts(values: Iterable[object]) -> dict[str, int]:
@@ -224,10 +228,8 @@ def files_to_parse(
     return due
 
 
-def replace_parsed_rows(
-    con: duckdb.DuckDBPyConnection, parsed: list[RawFile], frames: dict[str, pl.DataFrame], log: pl.DataFrame
-) -> None:
-    """Delete what the parse replaces and what left the landing dir; insert the new rows."""
+def delete_replaced_rows(con: duckdb.DuckDBPyConnection, parsed: list[RawFile]) -> None:
+    """Delete the rows the parse replaces and the rows of files that left the landing dir."""
     paths = pl.DataFrame(
         {"source_path": [raw.source_path for raw in parsed]}, schema={"source_path": pl.String}
     )
@@ -245,8 +247,9 @@ def replace_parsed_rows(
             con.execute(f"DELETE FROM raw.{table} WHERE report_id NOT IN (SELECT report_id FROM raw.reports)")
     finally:
         con.unregister("reparsed")
-    for table in PARSED_TABLES:
-        append_rows(con, table, frames[table])
+
+
+def record_parse_log(con: duckdb.DuckDBPyConnection, log: pl.DataFrame) -> None:
     con.register("new_log", log)
     try:
         con.execute("DELETE FROM raw.parse_log WHERE content_sha256 IN (SELECT content_sha256 FROM new_log)")
@@ -255,12 +258,40 @@ def replace_parsed_rows(
         con.unregister("new_log")
 
 
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class ParseSummary:
+    """Counts over a streamed parse, for the run's log and metadata."""
+
+    rows_written: Counter = field(default_factory=Counter)
+    rejects: Counter = field(default_factory=Counter)
+    warnings: Counter = field(default_factory=Counter)
+    templates: Counter = field(default_factory=Counter)
+
+    def add(self, frames: dict[str, pl.DataFrame]) -> None:
+        for table in PARSED_TABLES:
+            self.rows_written[table] += len(frames[table])
+        self.rejects.update(frames["rejected_files"]["error_code"].to_list())
+        self.warnings.update(frames["report_warnings"]["warning_code"].to_list())
+        self.templates.update(frames["reports"]["template_version"].to_list())
+
+
 def parse_log_frame(outcomes: list[ParsedReport | Rejection], parsed_at: dt.datetime) -> pl.DataFrame:
     rows: dict[str, dict] = {}
     for outcome in outcomes:
         is_report = isinstance(outcome, ParsedReport)
-        if not is_report and outcome.content_sha256 in rows:
-            continue  # a duplicate copy says nothing new of its content
+        if not is_report and (outcome.error_code == "duplicate_content" or outcome.content_sha256 in rows):
+            continue  # a copy says nothing new of its content (its report is logged, maybe in another batch)
         rows[outcome.content_sha256] = {
             "content_sha256": outcome.content_sha256,
             "source_path": outcome.source_path,
@@ -303,34 +334,44 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
         + (f" (re-parsing report years {years[0]}–{years[-1]})" if years else " (new or changed only)")
     )
     progress = Progress(len(due), context.log.info)
-    outcomes = [progress.step(outcome) for outcome in pipeline.parse_files(due, reported)]
-    frames = build_frames(due, outcomes)
+    summary = ParseSummary()
+    parsed_at = now()
+    outcomes = pipeline.parse_files(due, reported, workers=pipeline.default_workers())
     with warehouse.connect() as con, transaction(con):
-        replace_parsed_rows(con, due, frames, parse_log_frame(outcomes, now()))
+        delete_replaced_rows(con, due)
+        for batch in batches(map(progress.step, outcomes), BATCH):  # streamed: never the corpus in memory
+            frames = build_frames([], batch)
+            for table in PARSED_TABLES:
+                append_rows(con, table, frames[table])
+            record_parse_log(con, parse_log_frame(batch, parsed_at))
+            summary.add(frames)
         totals = {
             t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0]
             for t in (*PARSED_TABLES, "parse_log")
         }
 
-    rejected = frames["rejected_files"]["error_code"].to_list()
-    warnings = frames["report_warnings"]["warning_code"].to_list()
+    rejected, warnings = dict(sorted(summary.rejects.items())), dict(sorted(summary.warnings.items()))
     context.log.info(
         f"parsed {len(due)} file(s) in {progress.elapsed:.1f} s: "
-        f"{len(frames['reports'])} report(s), {len(rejected)} rejected {counts(rejected)}; "
-        f"warnings {counts(warnings)}"
+        f"{summary.rows_written['reports']} report(s), {sum(rejected.values())} rejected {rejected}; "
+        f"warnings {warnings}"
     )
     for table in PARSED_TABLES:
-        metadata: dict[str, object] = {"dagster/row_count": totals[table], "rows_written": len(frames[table])}
+        metadata: dict[str, object] = {
+            "dagster/row_count": totals[table],
+            "rows_written": summary.rows_written[table],
+        }
         if table == "reports":
             metadata |= {
                 "files_registered": len(files),
                 "files_parsed": len(due),
                 "parse_seconds": round(progress.elapsed, 3),
-                "reports_by_template": counts(frames["reports"]["template_version"].to_list()),
-                "warnings_by_code": counts(warnings),
+                "reports_per_second": round(len(due) / progress.elapsed, 1) if progress.elapsed else None,
+                "reports_by_template": dict(sorted(summary.templates.items())),
+                "warnings_by_code": warnings,
             }
         elif table == "rejected_files":
-            metadata["rejects_by_error_code"] = counts(rejected)
+            metadata["rejects_by_error_code"] = rejected
         yield dg.MaterializeResult(asset_key=raw_key(table), metadata=metadata)
     yield dg.MaterializeResult(
         asset_key=raw_key("parse_log"),
