@@ -3,6 +3,7 @@
 #   make run    materialise every asset: ingest → dbt (staging, marts, tests) → published copy
 #   make test   ruff + pytest (unit tests, dbt parse, and the real CLIs end to end)
 #   make dev    the Dagster UI on http://127.0.0.1:3000
+#   make bench  benchmarks on generated corpora (bench/results/<date>.json)
 #   make lint   ruff only
 #   make clean  remove built data, dbt artifacts and the local Dagster instance (keeps .venv)
 #
@@ -34,7 +35,7 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup manifest run test lint dev clean
+.PHONY: setup manifest run test lint dev clean bench
 
 setup: $(SETUP_STAMP) $(DAGSTER_YAML)
 
@@ -61,6 +62,11 @@ run: manifest
 
 lint: setup
 	$(BIN)/ruff check .
+
+# Benchmarks on generated corpora (1,000 and 10,000 reports; BENCH_FULL=1 adds 200,000):
+# prints the figures and writes bench/results/<date>.json. Not part of make test.
+bench: manifest
+	$(BIN)/python -m bench
 
 test: lint manifest
 	$(BIN)/python -m pytest

@@ -40,6 +40,7 @@ COMMON_HAN = set(
     "報條況項總數據務請權內傳單況規劃幾計設資訊網頁縣廳辦"
 )
 MOJIBAKE_RUN = re.compile(r"(?:[\u00c0-\u00ef][\u0080-\u00bf]{0,2}){2,}")
+MOJIBAKE_HINT = re.compile(r"[\u00c0-\u00ef][\u0080-\u00bf]")  # cheap test before the full scan
 
 
 @dataclass
@@ -49,11 +50,16 @@ class Decoded:
     warnings: list[ParseWarning] = field(default_factory=list)
 
 
+HAN = re.compile(r"[\u4e00-\u9fff]")
+SAMPLE_CHARS = 4000  # Han characters enough to tell one decoding from another
+
+
 def common_share(text: str) -> float:
-    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    """The share of the text's Han characters (a sample of them) that are common ones."""
+    han = HAN.findall(text, 0, 4 * SAMPLE_CHARS)[:SAMPLE_CHARS]
     if not han:
         return 0.0
-    return sum(ch in COMMON_HAN for ch in han) / len(han)
+    return sum(map(COMMON_HAN.__contains__, han)) / len(han)
 
 
 def check_not_binary(data: bytes) -> None:
@@ -125,4 +131,6 @@ def repair_mojibake(text: str) -> tuple[str, list[ParseWarning]]:
         )
         return run
 
+    if not MOJIBAKE_HINT.search(text):
+        return text, warnings
     return MOJIBAKE_RUN.sub(fix, text), warnings

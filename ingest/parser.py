@@ -64,20 +64,27 @@ def check_is_report(doc: Document, title: str | None, has_tables: bool) -> None:
     )
 
 
+def text_doubts(content: str) -> list[ParseWarning]:
+    """Lost characters and year-into-month typos in the report's words (markup left out)."""
+    doubts = []
+    lost = LOST_CHARACTERS.findall(content) if "??" in content or "\ufffd" in content else []
+    if lost:
+        doubts.append(
+            ParseWarning("lost_characters", f"{len(lost)} runs of lost characters (?? or �) in the text")
+        )
+    typos = DATE_TYPO.findall(content) if "月" in content else []
+    if typos:
+        doubts.append(
+            ParseWarning("date_typo", f"dates with the year run into the month: {', '.join(typos[:3])}")
+        )
+    return doubts
+
+
 def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseWarning]) -> ParsedReport:
     text, mojibake = repair_mojibake(text)
     warnings.extend(mojibake)
-    lost = LOST_CHARACTERS.findall(text) if "??" in text or "\ufffd" in text else []
-    if lost:
-        warnings.append(
-            ParseWarning("lost_characters", f"{len(lost)} runs of lost characters (?? or �) in the text")
-        )
-    typos = DATE_TYPO.findall(text) if "月" in text else []
-    if typos:
-        warnings.append(
-            ParseWarning("date_typo", f"dates with the year run into the month: {', '.join(typos[:3])}")
-        )
     doc = layout(text, raw.extension)
+    warnings.extend(text_doubts("\n".join(doc.raw_lines)))
     sidecar = raw.sidecar or {}
     title = find_title(doc.lines, doc.raw_lines, doc.hints)
     published = published_date(doc.lines, doc.hints, sidecar, warnings)

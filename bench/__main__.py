@@ -1,0 +1,95 @@
+"""``python -m bench``: generate corpora of 1,000 and 10,000 reports (200,000 with BENCH_FULL=1),
+measure the parse and the whole pipeline on each, print the figures, write bench/results/<date>.json."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.bi import time_queries
+from bench.e2e import make_run, touch_share, write_results
+from bench.stages import corpus_files, lxml_floor_ms, parse_ms_per_page, parse_throughput, timed_stages
+
+RESULTS = Path(__file__).resolve().parent / "results"
+STAGE_SAMPLE = 1000  # files timed stage by stage (one core)
+
+
+def generate(n: int, seed: int, out: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "synthetic", "--n", str(n), "--seed", str(seed), "--out", str(out)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def bench_size(n: int, work: Path) -> dict:
+    landing = work / f"corpus_{n}"
+    generate(n, seed=n, out=landing)
+    files = corpus_files(landing)
+    stages = timed_stages(files[:STAGE_SAMPLE])
+    sample = files[:STAGE_SAMPLE]
+    floor = lxml_floor_ms(sample)
+    per_page = parse_ms_per_page(sample)
+    rate, reports = parse_throughput(files)
+    warehouse, published, home = work / f"w_{n}.duckdb", work / f"pub_{n}", work / f"home_{n}"
+    full = make_run(landing, warehouse, published, home, work / f"run_{n}.log")
+    rerun = make_run(landing, warehouse, published, home, work / f"rerun_{n}.log")
+    changed = touch_share(landing, 0.01)
+    delta = make_run(landing, warehouse, published, home, work / f"delta_{n}.log")
+    run = {
+        "n_reports": n,
+        "files": len(files),
+        "reports_parsed": reports,
+        "parse_reports_per_s": round(rate, 1),
+        "parse_workers": os.cpu_count(),
+        "stage_ms_per_file": stages.per_file_ms(),
+        "parse_ms_per_page": round(per_page, 3) if per_page else None,
+        "lxml_floor_ms_per_page": round(floor, 3) if floor else None,
+        "parse_to_floor_ratio": round(per_page / floor, 2) if per_page and floor else None,
+        "e2e_seconds": full.seconds,
+        "peak_rss_mb": full.peak_rss_mb,
+        "rerun_seconds": rerun.seconds,
+        "delta_files": changed,
+        "delta_seconds": delta.seconds,
+        "warehouse_mb": round(warehouse.stat().st_size / 2**20, 1),
+        "bi_query_ms": time_queries(warehouse),
+    }
+    print(summary_line(run), flush=True)
+    return run
+
+
+def summary_line(run: dict) -> str:
+    return (
+        f"N={run['n_reports']:>7,}: parse {run['parse_reports_per_s']:>6.0f} reports/s "
+        f"({run['parse_ms_per_page']} ms/page vs lxml floor {run['lxml_floor_ms_per_page']} ms), "
+        f"e2e {run['e2e_seconds']:.0f} s, peak RSS {run['peak_rss_mb']:.0f} MB, "
+        f"re-run {run['rerun_seconds']:.0f} s, 1% delta {run['delta_seconds']:.0f} s, "
+        f"warehouse {run['warehouse_mb']} MB, stages {run['stage_ms_per_file']}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", default=None, help="comma-separated corpus sizes (default 1000,10000)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpora and warehouses")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [1000, 10000]
+    if os.environ.get("BENCH_FULL") == "1" and not args.sizes:
+        sizes.append(200_000)
+    work = Path(tempfile.mkdtemp(prefix="ogi-bench-"))
+    try:
+        runs = [bench_size(n, work) for n in sizes]
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"results: {write_results(RESULTS, runs)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""The five most typical BI queries, timed on a built warehouse (read-only)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+
+QUERIES = {
+    "applications_by_province_and_year": """
+        SELECT g.province_zh, r.report_year, sum(a.value) AS requests
+        FROM marts.fct_applications a
+        JOIN marts.dim_report r ON r.report_id = a.report_id
+        JOIN marts.dim_region g ON g.region_code = r.region_code
+        WHERE a.outcome_code = 'new_received' AND a.applicant_type = 'total' AND a.source_method = 'table'
+        GROUP BY 1, 2""",
+    "refusal_reasons_by_template": """
+        SELECT r.template_version, a.outcome_code, sum(a.value) AS requests
+        FROM marts.fct_applications a JOIN marts.dim_report r ON r.report_id = a.report_id
+        WHERE a.outcome_group = 'denied' AND a.applicant_type = 'total'
+        GROUP BY 1, 2""",
+    "identity_failure_rates": """
+        SELECT rule_code, count(*) AS checks,
+               avg(CASE WHEN status = 'fail' THEN 1.0 ELSE 0.0 END) AS failure_rate
+        FROM marts.fct_identity_checks WHERE status <> 'not_assessable' GROUP BY 1""",
+    "trading_volumes_by_category": """
+        SELECT r.report_year, t.category, sum(t.project_count) AS projects, sum(t.amount_wan) AS amount_wan
+        FROM marts.fct_transactions t JOIN marts.dim_report r ON r.report_id = t.report_id
+        WHERE t.scope = 'platform' GROUP BY 1, 2""",
+    "agencies_missing_a_year": """
+        WITH years AS (SELECT DISTINCT agency_id, report_year FROM marts.dim_report)
+        SELECT a.agency_id, a.agency_name, y.report_year + 1 AS missing_year
+        FROM years y JOIN marts.dim_agency a USING (agency_id)
+        WHERE y.report_year < (SELECT max(report_year) FROM marts.dim_report)
+          AND NOT EXISTS (SELECT 1 FROM years z
+                          WHERE z.agency_id = y.agency_id AND z.report_year = y.report_year + 1)
+          AND EXISTS (SELECT 1 FROM years z
+                      WHERE z.agency_id = y.agency_id AND z.report_year > y.report_year + 1)""",
+}
+
+
+def time_queries(warehouse: Path, repeats: int = 3) -> dict[str, float]:
+    """Milliseconds per query: the best of ``repeats`` (a warm cache, as a dashboard sees it)."""
+    timings = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for name, sql in QUERIES.items():
+            best = float("inf")
+            for _ in range(repeats):
+                started = time.perf_counter()
+                con.execute(sql).fetchall()
+                best = min(best, time.perf_counter() - started)
+            timings[name] = round(1000 * best, 1)
+    return timings
