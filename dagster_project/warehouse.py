@@ -24,6 +24,7 @@ from ingest.schema import RAW_SCHEMA, STAGING_TABLES
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
 PUBLISHED_FILE = "warehouse.duckdb"
+TEMP_PREFIX, TEMP_SUFFIX = ".warehouse-", ".duckdb.tmp"  # the snapshot while it is written
 
 
 class DuckDBWarehouse(dg.ConfigurableResource):
@@ -197,6 +198,7 @@ class Publication:
     tables: dict[str, int] = field(default_factory=dict)  # "schema.table" -> rows
     parquet_files: list[Path] = field(default_factory=list)
     removed_parquet: list[Path] = field(default_factory=list)
+    removed_leftovers: list[Path] = field(default_factory=list)  # temporary files of a killed publication
 
 
 def sql_string(value: str | os.PathLike[str]) -> str:
@@ -209,16 +211,19 @@ def publish_warehouse(warehouse: str | os.PathLike[str], publish_dir: str | os.P
     The snapshot is written with ``COPY FROM DATABASE`` into a temporary file in the same
     directory, read back for the Parquet files, then swapped in with ``os.replace``: a reader
     sees the old file or the new one, never half of one. Each Parquet file is swapped the same
-    way; Parquet files of tables that no longer exist are removed.
+    way; Parquet files of tables that no longer exist are removed. Temporary files that a
+    publication killed midway left behind (SIGKILL skips the clean-up below) are removed first:
+    a run holds the warehouse's run lock, so no other publication of it is writing one.
     """
     target_dir = Path(publish_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / PUBLISHED_FILE
-    handle, temp_name = tempfile.mkstemp(prefix=".warehouse-", suffix=".duckdb.tmp", dir=target_dir)
+    published = Publication(warehouse_file=target)
+    published.removed_leftovers = remove_leftovers(target_dir)
+    handle, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target_dir)
     os.close(handle)
     temp = Path(temp_name)
     temp.unlink()  # DuckDB creates the file itself; an empty file is not a database
-    published = Publication(warehouse_file=target)
     try:
         con = duckdb.connect()
         try:
@@ -247,6 +252,20 @@ def publish_warehouse(warehouse: str | os.PathLike[str], publish_dir: str | os.P
             leftover.unlink(missing_ok=True)
     published.removed_parquet = remove_stale_parquet(target_dir, published.parquet_files)
     return published
+
+
+def remove_leftovers(target_dir: Path) -> list[Path]:
+    """Delete the temporary snapshot (and its WAL) and Parquet files of a publication that was killed."""
+    leftovers = sorted(
+        [
+            *target_dir.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"),
+            *target_dir.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}.wal"),
+            *target_dir.glob("parquet/*/.*.parquet.tmp"),
+        ]
+    )
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    return leftovers
 
 
 def write_parquet(con: duckdb.DuckDBPyConnection, target_dir: Path, schema: str, table: str) -> Path:

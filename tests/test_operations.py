@@ -140,3 +140,29 @@ def test_sensor_requests_only_the_years_of_what_changed(defs, tmp_path: Path) ->
     os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 10**9))
     [request] = tick().run_requests
     assert request.partition_key == "2022"
+
+
+def test_make_run_says_nothing_to_do_when_nothing_changed(tmp_path: Path) -> None:
+    """The state a successful run records matches only the same files and the same code."""
+    from dagster_project import freshness
+
+    landing, warehouse, published = tmp_path / "landing", tmp_path / "w.duckdb", tmp_path / "pub"
+    landing.mkdir()
+    published.mkdir()
+    report = landing / "a.txt"
+    report.write_text("某市某局2020年政府信息公开工作年度报告", encoding="utf-8")
+    warehouse.write_bytes(b"")
+    (published / "warehouse.duckdb").write_bytes(b"")
+    assert not freshness.unchanged(landing, warehouse, published)  # no run recorded yet
+
+    freshness.forget(warehouse, landing)  # a run starts …
+    assert not freshness.unchanged(landing, warehouse, published)  # … and until it succeeds: work to do
+    freshness.record(landing, warehouse, published)  # it succeeded
+    assert freshness.unchanged(landing, warehouse, published)
+
+    (landing / "a.txt.meta.json").write_text('{"agency_name": "某市某局"}', encoding="utf-8")
+    assert not freshness.unchanged(landing, warehouse, published)  # a sidecar appeared
+    freshness.forget(warehouse, landing)
+    freshness.record(landing, warehouse, published)
+    os.utime(report, ns=(report.stat().st_atime_ns, report.stat().st_mtime_ns + 10**9))
+    assert not freshness.unchanged(landing, warehouse, published)  # a file changed

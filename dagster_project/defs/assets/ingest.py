@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 from pydantic import Field
 
+from dagster_project import freshness
 from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
 from dagster_project.progress import Progress
 from dagster_project.translator import RAW_GROUP, raw_key
@@ -139,6 +140,8 @@ def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, 
     landing_dir = Path(landing.path)
     if not landing_dir.is_dir():
         raise dg.Failure(f"WAREHOUSE_LANDING_DIR {landing_dir} is not a directory")
+    Path(warehouse.path).parent.mkdir(parents=True, exist_ok=True)
+    freshness.forget(Path(warehouse.path), landing_dir)  # no "built" state until this run succeeds
     with warehouse.connect() as con:
         found = discover_files(landing_dir, known_files(con))
         frame = build_frames(found.files, [])["report_files"]

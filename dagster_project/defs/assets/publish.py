@@ -4,12 +4,15 @@ Runs only after every marts and audit model built (and their blocking tests pass
 failed build never replaces the last good publication.
 """
 
+from pathlib import Path
+
 import dagster as dg
 
+from dagster_project import freshness
 from dagster_project.defs.assets.dbt import dbt_warehouse, dbt_yearly
 from dagster_project.defs.partitions import SINGLE_RUN
 from dagster_project.translator import PUBLISH_GROUP, PUBLISHED_KEY, is_published
-from dagster_project.warehouse import DuckDBWarehouse, PublishDir, publish_warehouse
+from dagster_project.warehouse import DuckDBWarehouse, LandingDir, PublishDir, publish_warehouse
 
 PUBLISHED_MODELS = sorted(
     (key for key in (*dbt_warehouse.keys, *dbt_yearly.keys) if is_published(key)), key=lambda k: k.path
@@ -28,11 +31,18 @@ PUBLISHED_MODELS = sorted(
     ),
 )
 def published_warehouse(
-    context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, publish_dir: PublishDir
+    context: dg.AssetExecutionContext,
+    warehouse: DuckDBWarehouse,
+    publish_dir: PublishDir,
+    landing: LandingDir,
 ) -> dg.MaterializeResult:
     publication = publish_warehouse(warehouse.path, publish_dir.path)
+    # the run succeeded: `make run` may now say "nothing to do" until a file or the code changes
+    freshness.record(Path(landing.path), Path(warehouse.path), Path(publish_dir.path))
     for path in publication.removed_parquet:
         context.log.info(f"removed {path}: its table is gone")
+    for path in publication.removed_leftovers:
+        context.log.info(f"removed {path}: left behind by a publication that was killed")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(publication.warehouse_file)),
