@@ -44,8 +44,37 @@ def build(
 ):
     with warehouse_env(warehouse.path):
         invocation = dbt.cli(["build", *args], context=context)
-    yield from invocation.stream()
+    # dbt holds the DuckDB file until it exits: collect its events, then count the rows
+    events = list(invocation.stream())
     prune_invocation_dirs(context.op_execution_context.op.name, keep=KEEP_RUN_DIRS)
+    keys = {
+        e.output_name: context.asset_key_for_output(e.output_name) for e in events if isinstance(e, dg.Output)
+    }
+    counts = row_counts(warehouse, set(keys.values()))
+    for event in events:
+        if isinstance(event, dg.Output) and keys[event.output_name] in counts:
+            event = event.with_metadata(
+                {**event.metadata, "dagster/row_count": counts[keys[event.output_name]]}
+            )
+        yield event
+
+
+def row_counts(warehouse: DuckDBWarehouse, keys: set[dg.AssetKey]) -> dict[dg.AssetKey, int]:
+    """Rows of each model's relation (asset key = schema/name), read after dbt released the file."""
+    found: dict[dg.AssetKey, int] = {}
+    with warehouse.connect(read_only=True) as con:
+        relations = {
+            (schema, name)
+            for schema, name in con.execute(
+                "SELECT table_schema, table_name FROM information_schema.tables"
+            ).fetchall()
+        }
+        for key in keys:
+            if len(key.path) == 2 and tuple(key.path) in relations:
+                found[key] = con.execute(f'SELECT count(*) FROM "{key.path[0]}"."{key.path[1]}"').fetchone()[
+                    0
+                ]
+    return found
 
 
 @dbt_assets(
