@@ -35,11 +35,11 @@ class DuckDBWarehouse(dg.ConfigurableResource):
     _lock: RunLock | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        if context.dagster_run is None:
+        if context.run is None:
             return  # a sensor reading the registry, not a run: no lock
         self._lock = RunLock(self.path)
         log = context.log.info if context.log else print
-        self._lock.acquire(self.lock_wait_seconds, context.dagster_run.run_id, log)
+        self._lock.acquire(self.lock_wait_seconds, context.run.run_id, log)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock is not None:
