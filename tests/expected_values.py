@@ -13,47 +13,10 @@ from typing import Any
 from ingest.discover import read_sidecar, sha256_of
 from ingest.parser import parse_bytes
 from ingest.records import ParsedReport, RawFile, Rejection
+from synthetic import template
 
-APPLICANTS = [
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-    "total",
-]
-GB2021_OTHER = ["other_overdue_correction", "other_overdue_fee", "other_other"]
-OUTCOMES = [
-    "new_received",
-    "carried_over",
-    "granted",
-    "partially_granted",
-    "denied_state_secret",
-    "denied_law_prohibited",
-    "denied_security_stability",
-    "denied_third_party",
-    "denied_internal_affairs",
-    "denied_process_info",
-    "denied_enforcement_file",
-    "denied_admin_inquiry",
-    "unable_not_held",
-    "unable_needs_creation",
-    "unable_unclear",
-    "not_processed_petition",
-    "not_processed_duplicate",
-    "not_processed_publication",
-    "not_processed_excessive",
-    "not_processed_confirmation",
-    "other_processing",
-    *GB2021_OTHER,
-    "total_processed",
-    "carried_forward",
-]
-ROW_SETS = {
-    "gb2019": [o for o in OUTCOMES if o not in GB2021_OTHER],
-    "gb2021": [o for o in OUTCOMES if o != "other_processing"],
-}
+APPLICANTS = list(template.APPLICANTS)
+ROW_SETS = {name: list(template.outcomes(name)) for name in ("gb2019", "gb2021")}
 APPEALS = [
     (k, r)
     for k in ["administrative_review", "litigation_direct", "litigation_after_review"]

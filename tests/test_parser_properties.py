@@ -10,47 +10,12 @@ from hypothesis import strategies as st
 from ingest.parser import parse_bytes
 from ingest.records import ParsedReport, RawFile
 from report_render import ARTICLE20, appeal_rows, application_rows, article20_rows, render
+from synthetic.template import APPLICANTS as TEMPLATE_APPLICANTS
+from synthetic.template import outcomes
 
 SHAPES = ["html", "text_cells", "text_pipes", "text_tabs"]
-GB2019_OUTCOMES = [
-    "new_received",
-    "carried_over",
-    "granted",
-    "partially_granted",
-    "denied_state_secret",
-    "denied_law_prohibited",
-    "denied_security_stability",
-    "denied_third_party",
-    "denied_internal_affairs",
-    "denied_process_info",
-    "denied_enforcement_file",
-    "denied_admin_inquiry",
-    "unable_not_held",
-    "unable_needs_creation",
-    "unable_unclear",
-    "not_processed_petition",
-    "not_processed_duplicate",
-    "not_processed_publication",
-    "not_processed_excessive",
-    "not_processed_confirmation",
-    "other_processing",
-    "total_processed",
-    "carried_forward",
-]
-GB2021_OTHER = ["other_overdue_correction", "other_overdue_fee", "other_other"]
-OUTCOMES = {
-    "gb2019": GB2019_OUTCOMES,
-    "gb2021": GB2019_OUTCOMES[:20] + GB2021_OTHER + GB2019_OUTCOMES[21:],
-}
-APPLICANTS = [
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-    "total",
-]
+OUTCOMES = {template: list(outcomes(template)) for template in ("gb2019", "gb2021")}
+APPLICANTS = list(TEMPLATE_APPLICANTS)
 KINDS = ["administrative_review", "litigation_direct", "litigation_after_review"]
 RESULTS = ["upheld", "corrected", "other", "pending", "total"]
 
