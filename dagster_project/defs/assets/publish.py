@@ -4,6 +4,7 @@ Runs only after every marts and audit model built (and their blocking tests pass
 failed build never replaces the last good publication.
 """
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -36,6 +37,7 @@ def published_warehouse(
     publish_dir: PublishDir,
     landing: LandingDir,
 ) -> dg.MaterializeResult:
+    started = time.monotonic()
     publication = publish_warehouse(warehouse.path, publish_dir.path)
     # the run succeeded: `make run` may now say "nothing to do" until a file or the code changes
     freshness.record(Path(landing.path), Path(warehouse.path), Path(publish_dir.path))
@@ -48,6 +50,7 @@ def published_warehouse(
             "path": dg.MetadataValue.path(str(publication.warehouse_file)),
             "size_bytes": publication.warehouse_file.stat().st_size,
             "parquet_files": len(publication.parquet_files),
+            "publish_seconds": round(time.monotonic() - started, 3),
             "table_row_counts": publication.tables,
         }
     )
