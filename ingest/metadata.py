@@ -27,6 +27,8 @@ PERIOD = re.compile(
     r"(?:统计期限|统计时限|统计时间|时限|期限)[^。]{0,6}?自?\s*((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
 )
 YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
+# dates that are not the publication: when it was written or when the portal generated the page
+NOT_PUBLICATION = re.compile(r"成文|生成|印发|签发")
 PARENS = re.compile(r"\(([^()]{2,40})\)")
 UNQUALIFIED = re.compile(r"^(?:本|我)?(市|县|区|州|盟|旗)(?=[\u4e00-\u9fff]{2})")
 
@@ -104,7 +106,7 @@ def agency_from_title(title: str) -> str | None:
     before = title[: year.start()].strip(" ,:-")
     after = TITLE_TAIL.sub("", title[year.end() :]).strip(" ,:-")
     for candidate in (before, after):
-        candidate = re.sub(r"^(?:关于|\d+\.)", "", candidate).strip()
+        candidate = re.sub(r"^(?:关于|\d+\.)|(?:关于|的)$", "", candidate).strip()
         if len(candidate) >= 3:
             return candidate
     return None
@@ -211,7 +213,7 @@ def published_date(
             return to_date(match, warnings)
     for n, line in enumerate(lines[:HEAD_LINES]):
         label = DATE_LABEL.search(line)
-        if not label or "成文" in line[: label.start() + 2]:
+        if not label or NOT_PUBLICATION.search(line[max(0, label.start() - 2) : label.start() + 2]):
             continue
         following = (
             line[label.end() :]

@@ -41,14 +41,10 @@ REJECTED = frozenset({"rejected"})
 KNOWN_GAPS: list[tuple[frozenset[str], frozenset[str], frozenset[str]]] = [
     # the 发布时间 line below the parser's first 40 lines (a portal's full menu): date None
     (frozenset({"nav_big"}), frozenset({"meta_pubdate"}), frozenset({"published_date"})),
-    # 生成日期 in the metadata block read as the publication date
-    (frozenset({"written_生成日期"}), frozenset({"meta_pubdate"}), frozenset({"published_date"})),
     # logo <h1>, bare <title> and a full menu: no title or 来源 in the first 40 lines
     (frozenset({"nav_big", "logo_h1"}), frozenset({"meta_title"}), REJECTED),
     # a Word title on two lines (agency / year and 报告): the agency is not found
     (frozenset({"title_two_lines"}), frozenset(), REJECTED),
-    # 衡阳市财政局关于2020年…报告: the agency read as 衡阳市财政局关于
-    (frozenset({"title_guanyu"}), frozenset(), frozenset({"agency_name", "agency_type"})),
     # 乾安县/乾县 folded to 干安县/干县 by the parser's OpenCC hk2s: name and place wrong
     (frozenset({"name_folds"}), frozenset(), frozenset({"agency_name", "region_code", "admin_level"})),
 ]
