@@ -158,6 +158,27 @@ def qualify(
     return qualified, best, "text_mentions"
 
 
+def restore_place_names(name: str, printed: str) -> str:
+    """Official place names the script conversion folded (乾安县 → 干安县): put them back.
+
+    Where the printed name places the agency deeper than the converted one, the official
+    names of that place replace their converted forms at the same positions.
+    """
+    if name == printed or len(name) != len(printed):
+        return name
+    region = places.region_of_name(printed)
+    if region is None:
+        return name
+    current = places.region_of_name(name)
+    if current is not None and places.LEVEL_RANK[current.level] >= places.LEVEL_RANK[region.level]:
+        return name
+    for official in (region.province, region.prefecture, region.county):
+        at = printed.find(official) if official else -1
+        if at >= 0:
+            name = name[:at] + official + name[at + len(official) :]
+    return name
+
+
 def agency_type(name: str) -> str:
     codes = vocab.match("agency_types", "types", name)
     return codes["code"] if codes else "other"
@@ -188,6 +209,7 @@ def resolve_agency(
         return None
     simplified = squash_spaces(to_simplified(fold_width(raw)))
     name, aliases = split_aliases(simplified)
+    name = restore_place_names(name, split_aliases(squash_spaces(fold_width(raw)))[0])
     name, region, region_source = qualify(name, lines, warnings)
     if region_source == "text_mentions":
         source = "text_inferred"

@@ -59,3 +59,18 @@ def test_place_name_spam_is_ignored() -> None:
     spam = "主站蜘蛛池模板: 寿宁县| 清河县| 吉林省| 汪清县| 汤阴县| 昌宁县| 南漳县| 金堂县| 汶川县| 衡阳县|"
     counts = mentioned_regions(["衡阳市公共资源交易中心深入贯彻落实条例。", spam])
     assert [r.name for r in counts] == ["衡阳市"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "name", "code"),
+    [
+        ("松原市乾安县住房和城乡建设局", "松原市乾安县住房和城乡建设局", "220723"),
+        ("咸阳市乾县人民政府办公室", "咸阳市乾县人民政府办公室", "610424"),
+    ],
+)
+def test_place_names_survive_script_conversion(printed: str, name: str, code: str) -> None:
+    """OpenCC folds 乾 to 干 even in simplified text; the official place name is put back."""
+    from ingest.metadata import resolve_agency
+
+    agency = resolve_agency(None, [], [], {"agency_name": printed}, [])
+    assert (agency.name, agency.region.code, agency.admin_level) == (name, code, "county")

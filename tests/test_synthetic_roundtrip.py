@@ -45,8 +45,6 @@ KNOWN_GAPS: list[tuple[frozenset[str], frozenset[str], frozenset[str]]] = [
     (frozenset({"nav_big", "logo_h1"}), frozenset({"meta_title"}), REJECTED),
     # a Word title on two lines (agency / year and 报告): the agency is not found
     (frozenset({"title_two_lines"}), frozenset(), REJECTED),
-    # 乾安县/乾县 folded to 干安县/干县 by the parser's OpenCC hk2s: name and place wrong
-    (frozenset({"name_folds"}), frozenset(), frozenset({"agency_name", "region_code", "admin_level"})),
 ]
 CROSS_YEAR_RULES = {"carry_continuity", "in_force_continuity", "item_count_continuity"}
 
