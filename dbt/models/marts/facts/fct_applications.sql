@@ -1,10 +1,3 @@
-{{ config(
-    materialized='incremental',
-    tags=['yearly'],
-    on_schema_change='fail',
-    pre_hook="{{ yearly_delete() }}",
-) }}
-
 select
     cast(f.report_id as varchar) as report_id,
     cast(applicant_type as varchar) as applicant_type,
