@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,12 +14,15 @@ import lxml.html
 from ingest.decode import decode_bytes, repair_mojibake
 from ingest.discover import discover_files
 from ingest.errors import RejectedFile
+from ingest.lake import default_workers, plan_shards, run_shards
 from ingest.layout import layout
 from ingest.metadata import find_title, published_date, report_year, resolve_agency
-from ingest.pipeline import default_workers, parse_files
+from ingest.pipeline import parse_files
 from ingest.prose import extract_prose
-from ingest.records import ParsedReport, RawFile
+from ingest.records import RawFile
 from ingest.tables import read_tables
+
+WARM_UP = 20
 
 
 @dataclass
@@ -86,17 +91,21 @@ def parse_ms_per_page(files: list[RawFile]) -> float | None:
     pages = [raw for raw in files if raw.extension in (".html", ".htm")]
     if not pages:
         return None
+    list(parse_files(pages[:WARM_UP]))  # first calls build the vocabularies and the region index
     started = time.perf_counter()
-    list(parse_files(pages, workers=1))
+    list(parse_files(pages))
     return 1000 * (time.perf_counter() - started) / len(pages)
 
 
 def parse_throughput(files: list[RawFile], workers: int | None = None) -> tuple[float, int]:
-    """Reports per second over the whole corpus on ``workers`` processes (default: every core)."""
+    """Files per second from raw files to the staging lake's Parquet, on ``workers`` processes
+    (default: every core), as the parse asset runs it; and the number of reports made."""
     workers = workers or default_workers()
-    started = time.perf_counter()
-    reports = sum(isinstance(o, ParsedReport) for o in parse_files(files, workers=workers))
-    return len(files) / (time.perf_counter() - started), reports
+    with tempfile.TemporaryDirectory(prefix="ogi-bench-lake-") as lake:
+        started = time.perf_counter()
+        shards = plan_shards(files, {}, Path(lake), dt.datetime.now(dt.UTC), workers)
+        reports = sum(shard.rows["reports"] for shard in run_shards(shards, workers))
+        return len(files) / (time.perf_counter() - started), reports
 
 
 def corpus_files(landing: Path) -> list[RawFile]:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
 
-T = TypeVar("T")
 EVERY_SECONDS = 5.0
 
 
@@ -25,11 +23,10 @@ class Progress:
         eta = (self.total - self.done) / rate if rate > 0 else float("nan")
         return f"parsed {self.done} of {self.total} ({rate:.0f}/s, ETA {eta:.0f} s)"
 
-    def step(self, item: T) -> T:
-        """Count one item done (returned unchanged); log a line when ``every`` seconds have passed."""
-        self.done += 1
+    def advance(self, items: int) -> None:
+        """Count ``items`` more done; log a line when ``every`` seconds have passed."""
+        self.done += items
         moment = time.monotonic()
         if moment - self.last >= self.every or (self.done == self.total and self.total > 1000):
             self.last = moment
             self.log(self.line())
-        return item

@@ -8,6 +8,7 @@ on error, so that dbt (which opens the file itself) finds it free.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -55,6 +56,17 @@ class DuckDBWarehouse(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+
+def lake_dir(warehouse_path: str | Path) -> Path:
+    """The staging lake beside the warehouse file: the Parquet parse shards write for it to load."""
+    path = Path(warehouse_path)
+    return path.with_name(path.name + ".lake")
+
+
+def clear_lake(warehouse_path: str | Path) -> None:
+    """Remove the lake's parse output (loaded already, or left by a killed run and never loaded)."""
+    shutil.rmtree(lake_dir(warehouse_path), ignore_errors=True)
 
 
 class LandingDir(dg.ConfigurableResource):
@@ -161,19 +173,6 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str
             con.unregister("empty_frame")
         created.append(table)
     return created
-
-
-def append_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    """Insert a frame's rows into an existing ``raw`` table (columns by name)."""
-    check_frame(table, frame)
-    if frame.is_empty():
-        return
-    con.register("append_frame", frame)
-    try:
-        columns = ", ".join(f'"{name}"' for name in STAGING_TABLES[table])
-        con.execute(f'INSERT INTO {RAW_SCHEMA}."{table}" ({columns}) SELECT {columns} FROM append_frame')
-    finally:
-        con.unregister("append_frame")
 
 
 @contextmanager

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import lxml.etree
 
-from ingest.script import to_simplified
-from ingest.text import fold_width, folded_label_key, is_blank, squash_spaces
+from ingest.script import detect_script, to_simplified
+from ingest.text import LABEL_QUOTES, fold_width, is_blank, squash_spaces
 
 BLOCK_TAGS = (
     "p",
@@ -74,18 +74,36 @@ class Document:
     tokens: list[Token]
     lines: list[str]  # simplified, width-folded lines of the whole text (prose and cells)
     raw_lines: list[str]  # the same lines as printed
+    script: str  # 'simplified' or 'traditional' (ingest.script.detect_script)
     hints: dict[str, str] = field(default_factory=dict)  # from HTML <title>/<meta>
 
 
-def simplify_tokens(tokens: list[Token]) -> None:
-    """Fill ``Token.text`` and ``Token.key`` for all tokens with one conversion call."""
-    raws = [t.raw.replace("\n", " ") for t in tokens]
-    converted = to_simplified(fold_width("\n".join(raws))).split("\n")
-    if len(converted) != len(tokens):
-        converted = [to_simplified(fold_width(r)) for r in raws]
-    for token, text in zip(tokens, converted, strict=True):
-        token.text = squash_spaces(text)
-        token.key = folded_label_key(token.text)
+# white space but the line break, and a label key's dropped characters but the line break:
+# applied once to the joined text of all tokens instead of once per token
+SPACE_RUN = re.compile(r"[^\S\n]+")
+LABEL_DROP_IN_LINES = re.compile(rf"[^\S\n]|[{LABEL_QUOTES}]")
+
+
+def simplified_lines(raws: list[str]) -> tuple[list[str], str]:
+    """Each raw line simplified and width-folded (one conversion call for all), and the
+    script of the whole (``ingest.script.detect_script``)."""
+    folded = fold_width("\n".join(raws))
+    converted = to_simplified(folded)
+    lines = converted.split("\n")
+    if len(lines) != len(raws):  # a conversion that merged lines: convert them one by one
+        lines = [to_simplified(fold_width(r)) for r in raws]
+    return lines, detect_script(folded, converted)
+
+
+def simplify_tokens(tokens: list[Token]) -> str:
+    """Fill ``Token.text`` and ``Token.key`` of all tokens; the script of their text."""
+    texts, script = simplified_lines([t.raw.replace("\n", " ") for t in tokens])
+    joined = SPACE_RUN.sub(" ", "\n".join(texts))  # raws are squashed; folding may add a space
+    keys = LABEL_DROP_IN_LINES.sub("", joined).split("\n")
+    for token, text, key in zip(tokens, joined.split("\n"), keys, strict=True):
+        token.text = text.strip()
+        token.key = key
+    return script
 
 
 def text_shape(lines: list[str]) -> str:
@@ -170,11 +188,11 @@ def layout_text(text: str) -> Document:
 def finish(shape: str, tokens: list[Token], raw_lines: list[str] | None, hints: dict[str, str]) -> Document:
     """Simplify the tokens; the lines are converted too, or are the tokens' own (``raw_lines`` None)."""
     tokens = [t for t in tokens if t.in_table or not t.blank]
-    simplify_tokens(tokens)
+    script = simplify_tokens(tokens)
     if raw_lines is None:  # every line is a token (HTML): one conversion serves both
-        return Document(shape, tokens, [t.text for t in tokens], [t.raw for t in tokens], hints)
-    folded = to_simplified(fold_width("\n".join(raw_lines))).split("\n")
-    return Document(shape, tokens, folded, raw_lines, hints)
+        return Document(shape, tokens, [t.text for t in tokens], [t.raw for t in tokens], script, hints)
+    lines, script = simplified_lines(raw_lines)
+    return Document(shape, tokens, lines, raw_lines, script, hints)
 
 
 # --- HTML -------------------------------------------------------------------------------------

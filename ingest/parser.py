@@ -14,7 +14,6 @@ from ingest.layout import Document, layout
 from ingest.metadata import find_title, published_date, report_year, resolve_agency
 from ingest.prose import extract_prose
 from ingest.records import ParsedReport, ParseOutcome, ParseWarning, RawFile, Rejection
-from ingest.script import detect_script, to_simplified
 from ingest.tables import read_tables
 
 # The headings of the report's chapters (any template); a report without a title or tables
@@ -115,7 +114,7 @@ def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseW
         report_year_source=year[1],
         published_date=published,
         template_version=template_for(tables.template_votes, year[0], tables.has_tables, warnings),
-        script=detect_script(text, to_simplified(text)),
+        script=doc.script,
         encoding=encoding,
         source_shape=doc.shape if tables.has_tables or tables.unmapped else "prose",
         url=sidecar.get("url"),

@@ -1,9 +1,10 @@
-"""Parse a set of registered files: each content once, on every core, keeping going past any failure."""
+"""Parse a set of registered files: each content once, keeping going past any failure.
+
+This runs in one process; :mod:`ingest.lake` spreads shards of files over processes.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -11,8 +12,6 @@ from ingest.parser import parse_bytes
 from ingest.records import ParsedReport, ParseOutcome, RawFile, Rejection
 
 MAX_REPORT_BYTES = 20 * 1024 * 1024
-PARALLEL_FROM = 64  # fewer files than this are parsed in this process: starting workers costs more
-CHUNK = 16
 
 
 def read_and_parse(raw: RawFile) -> ParseOutcome:
@@ -31,22 +30,8 @@ def read_and_parse(raw: RawFile) -> ParseOutcome:
     return parse_bytes(raw, data)
 
 
-def parse_each(files: list[RawFile], workers: int) -> Iterator[ParseOutcome]:
-    """Outcomes in the order of ``files``; on ``workers`` processes where there are enough files."""
-    if workers <= 1 or len(files) < PARALLEL_FROM:
-        yield from map(read_and_parse, files)
-        return
-    # spawn, not fork: the caller may be a threaded process (Dagster), which fork does not copy safely
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        yield from pool.imap(read_and_parse, files, chunksize=CHUNK)
-
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)))
-
-
 def parse_files(
-    files: Iterable[RawFile], reported: Mapping[str, str] | None = None, workers: int = 1
+    files: Iterable[RawFile], reported: Mapping[str, str] | None = None
 ) -> Iterator[ParseOutcome]:
     """One outcome per file, in input order; each distinct content is parsed once.
 
@@ -63,7 +48,7 @@ def parse_files(
             unique.append(raw)
     for sha in {raw.content_sha256 for raw in unique}:
         del known[sha]
-    parsed = parse_each(unique, workers)
+    parsed = map(read_and_parse, unique)
     for raw in files:
         first = known.get(raw.content_sha256)
         if first is None:

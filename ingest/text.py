@@ -33,7 +33,8 @@ def fold_match(match: re.Match[str]) -> str:
     return FOLDS[match.group()]
 
 
-LABEL_DROP = re.compile(r"[\s\"'“”‘’「」『』《》·•*]")
+LABEL_QUOTES = "\"'“”‘’「」『』《》·•*"  # dropped from a label key, with all white space
+LABEL_DROP = re.compile(rf"[\s{LABEL_QUOTES}]")
 
 
 def fold_width(text: str) -> str:

@@ -14,10 +14,10 @@
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
@@ -31,17 +31,21 @@ from dagster_project.translator import RAW_GROUP, raw_key
 from dagster_project.warehouse import (
     DuckDBWarehouse,
     LandingDir,
-    append_rows,
+    clear_lake,
     ensure_tables,
+    lake_dir,
     replace_staging_tables,
     transaction,
 )
 from ingest import PARSER_VERSION
 from ingest.discover import Known, discover_files, read_sidecar
 from ingest.frames import build_frames
-from ingest.records import ParsedReport, RawFile, Rejection
+from ingest.records import RawFile
 from ingest.regions import region_frame
 from ingest.schema import STAGING_TABLES
+
+if TYPE_CHECKING:
+    from ingest.lake import ShardResult
 
 PARSED_TABLES = (
     "reports",
@@ -66,9 +70,7 @@ DESCRIPTIONS = {
     "parse_log": "What each content hash became under which parser version: the parse cache.",
 }
 KINDS = {"python", "duckdb"}
-BATCH = 2000  # outcomes per write: bounded memory whatever the corpus size
 SKIPPED_PREVIEW = 20
-T = TypeVar("T")
 
 
 def counts(values: Iterable[object]) -> dict[str, int]:
@@ -255,59 +257,37 @@ def delete_replaced_rows(con: duckdb.DuckDBPyConnection, parsed: list[RawFile]) 
         con.unregister("reparsed")
 
 
-def record_parse_log(con: duckdb.DuckDBPyConnection, log: pl.DataFrame) -> None:
-    con.register("new_log", log)
-    try:
-        con.execute("DELETE FROM raw.parse_log WHERE content_sha256 IN (SELECT content_sha256 FROM new_log)")
-        con.execute("INSERT INTO raw.parse_log SELECT * FROM new_log")
-    finally:
-        con.unregister("new_log")
-
-
-def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def load_shard(con: duckdb.DuckDBPyConnection, shard: "ShardResult") -> None:
+    """Insert what one shard wrote to the lake into the raw tables (its parse cache rows replace
+    the earlier rows of the same content)."""
+    for table, files in shard.parquet.items():
+        if not files:
+            continue
+        columns = ", ".join(f'"{name}"' for name in STAGING_TABLES[table])
+        source = f"read_parquet({[str(f) for f in files]!r}, hive_partitioning = false)"
+        if table == "parse_log":
+            con.execute(
+                f"DELETE FROM raw.parse_log WHERE content_sha256 IN (SELECT content_sha256 FROM {source})"
+            )
+        con.execute(f"INSERT INTO raw.{table} ({columns}) SELECT {columns} FROM {source}")
 
 
 @dataclass
 class ParseSummary:
-    """Counts over a streamed parse, for the run's log and metadata."""
+    """Counts over the shards of a parse, for the run's log and metadata."""
 
     rows_written: Counter = field(default_factory=Counter)
     rejects: Counter = field(default_factory=Counter)
     warnings: Counter = field(default_factory=Counter)
     templates: Counter = field(default_factory=Counter)
+    shards: int = 0
 
-    def add(self, frames: dict[str, pl.DataFrame]) -> None:
-        for table in PARSED_TABLES:
-            self.rows_written[table] += len(frames[table])
-        self.rejects.update(frames["rejected_files"]["error_code"].to_list())
-        self.warnings.update(frames["report_warnings"]["warning_code"].to_list())
-        self.templates.update(frames["reports"]["template_version"].to_list())
-
-
-def parse_log_frame(outcomes: list[ParsedReport | Rejection], parsed_at: dt.datetime) -> pl.DataFrame:
-    rows: dict[str, dict] = {}
-    for outcome in outcomes:
-        is_report = isinstance(outcome, ParsedReport)
-        if not is_report and (outcome.error_code == "duplicate_content" or outcome.content_sha256 in rows):
-            continue  # a copy says nothing new of its content (its report is logged, maybe in another batch)
-        rows[outcome.content_sha256] = {
-            "content_sha256": outcome.content_sha256,
-            "source_path": outcome.source_path,
-            "parser_version": PARSER_VERSION,
-            "outcome": "report" if is_report else "rejected",
-            "report_year": outcome.report_year if is_report else None,
-            "parsed_at": parsed_at,
-        }
-    schema = STAGING_TABLES["parse_log"]
-    return pl.DataFrame({name: [row[name] for row in rows.values()] for name in schema}, schema=schema)
+    def add(self, shard: "ShardResult") -> None:
+        self.rows_written.update(shard.rows)
+        self.rejects.update(shard.rejects)
+        self.warnings.update(shard.warnings)
+        self.templates.update(shard.templates)
+        self.shards += 1
 
 
 @dg.multi_asset(
@@ -325,7 +305,7 @@ def parse_log_frame(outcomes: list[ParsedReport | Rejection], parsed_at: dt.date
 def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, warehouse: DuckDBWarehouse):
     """Parse what is due; every registered file ends up in raw.reports or raw.rejected_files."""
     # imported when the step runs: a broken parser fails this step, not the whole code location
-    import ingest.pipeline as pipeline
+    import ingest.lake as lake
 
     years = years_of(context) if config.reparse else None
     with warehouse.connect() as con:
@@ -341,20 +321,21 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
     )
     progress = Progress(len(due), context.log.info)
     summary = ParseSummary()
-    parsed_at = now()
-    outcomes = pipeline.parse_files(due, reported, workers=pipeline.default_workers())
+    run_lake = lake_dir(warehouse.path) / f"parse-{context.run.run_id}"
+    clear_lake(warehouse.path)  # what a killed run left behind was never loaded
+    workers = lake.default_workers()
+    shards = lake.plan_shards(due, reported, run_lake, now(), workers)
     with warehouse.connect() as con, transaction(con):
         delete_replaced_rows(con, due)
-        for batch in batches(map(progress.step, outcomes), BATCH):  # streamed: never the corpus in memory
-            frames = build_frames([], batch)
-            for table in PARSED_TABLES:
-                append_rows(con, table, frames[table])
-            record_parse_log(con, parse_log_frame(batch, parsed_at))
-            summary.add(frames)
+        for shard in lake.run_shards(shards, workers):  # streamed: a shard at a time, never the corpus
+            load_shard(con, shard)
+            summary.add(shard)
+            progress.advance(shard.files)
         totals = {
             t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0]
             for t in (*PARSED_TABLES, "parse_log")
         }
+    clear_lake(warehouse.path)  # loaded and committed: the warehouse holds the rows now
 
     rejected, warnings = dict(sorted(summary.rejects.items())), dict(sorted(summary.warnings.items()))
     context.log.info(
@@ -372,6 +353,7 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
                 "files_registered": len(files),
                 "files_parsed": len(due),
                 "parse_seconds": round(progress.elapsed, 3),
+                "parse_shards": summary.shards,
                 "reports_per_second": round(len(due) / progress.elapsed, 1) if progress.elapsed else None,
                 "reports_by_template": dict(sorted(summary.templates.items())),
                 "warnings_by_code": warnings,

@@ -1,0 +1,182 @@
+"""The staging lake: parse work cut into shards by content-hash bucket, written as Parquet.
+
+A shard is every due file whose content hash falls in one bucket, so all copies of one
+content meet in the same shard (the duplicate rule needs no other shard). A worker
+parses its shard and writes one Parquet file per table and report year::
+
+    <lake>/<table>/report_year=<year>/bucket=<b>/part-<b>-of-<B>.parquet
+
+and returns only counts. Nothing but file names crosses the process boundary, so the
+single DuckDB writer loads each shard with one bulk ``read_parquet`` and the parse scales
+with the workers: a process pool now, a cluster executor with the lake in object storage
+later (README, "Scale beyond one machine").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import multiprocessing
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ingest import PARSER_VERSION
+from ingest.frames import PARSE_TABLES, Rows, to_frame
+from ingest.pipeline import parse_files
+from ingest.records import ParsedReport, ParseOutcome, RawFile
+
+# the tables a shard writes: the parse's tables (not the registry) and the parse cache
+LAKE_TABLES = (*(t for t in PARSE_TABLES if t != "report_files"), "parse_log")
+SHARD_FILES = 400  # files per shard at most: bounds a worker's memory (~150 fact rows a report)
+SHARDS_PER_WORKER = 4  # at least this many shards per worker, so a slow shard does not idle the others
+PARALLEL_FROM = 64  # fewer due files than this are parsed in the calling process
+NO_YEAR = "__HIVE_DEFAULT_PARTITION__"  # the partition of rows without a report year (Hive's NULL)
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def bucket_of(content_sha256: str, buckets: int) -> int:
+    return int(content_sha256[:8], 16) % buckets
+
+
+def bucket_count(n_files: int, workers: int) -> int:
+    if n_files < PARALLEL_FROM or workers <= 1:
+        return max(1, math.ceil(n_files / SHARD_FILES))
+    return max(workers * SHARDS_PER_WORKER, math.ceil(n_files / SHARD_FILES))
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """One bucket's due files, in discovery order, and what a worker needs to parse them."""
+
+    bucket: int
+    buckets: int
+    files: tuple[RawFile, ...]
+    reported: Mapping[str, str]  # hashes of these files already loaded as reports -> their paths
+    lake_dir: str
+    parsed_at: dt.datetime
+
+
+@dataclass
+class ShardResult:
+    """What a shard wrote: the Parquet files per table, and counts for the run's log."""
+
+    bucket: int
+    files: int
+    parquet: dict[str, list[str]] = field(default_factory=dict)
+    rows: Counter = field(default_factory=Counter)
+    rejects: Counter = field(default_factory=Counter)
+    warnings: Counter = field(default_factory=Counter)
+    templates: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def plan_shards(
+    files: list[RawFile],
+    reported: Mapping[str, str],
+    lake_dir: Path,
+    parsed_at: dt.datetime,
+    workers: int,
+) -> list[ShardTask]:
+    """Cut the due files into hash buckets (empty buckets make no task)."""
+    buckets = bucket_count(len(files), workers)
+    members: dict[int, list[RawFile]] = {}
+    for raw in files:
+        members.setdefault(bucket_of(raw.content_sha256, buckets), []).append(raw)
+    return [
+        ShardTask(
+            bucket,
+            buckets,
+            tuple(shard),
+            {raw.content_sha256: reported[sha] for raw in shard if (sha := raw.content_sha256) in reported},
+            str(lake_dir),
+            parsed_at,
+        )
+        for bucket, shard in sorted(members.items())
+    ]
+
+
+def log_row(outcome: ParseOutcome, parsed_at: dt.datetime) -> tuple | None:
+    """The parse cache's row for an outcome; a copy of known content says nothing new (None)."""
+    is_report = isinstance(outcome, ParsedReport)
+    if not is_report and outcome.error_code == "duplicate_content":
+        return None
+    return (
+        outcome.content_sha256,
+        outcome.source_path,
+        PARSER_VERSION,
+        "report" if is_report else "rejected",
+        outcome.report_year if is_report else None,
+        parsed_at,
+    )
+
+
+def partition_path(lake_dir: str, table: str, year: object, bucket: int, buckets: int) -> Path:
+    year_key = NO_YEAR if year is None else str(year)
+    name = f"part-{bucket}-of-{buckets}.parquet"
+    return Path(lake_dir) / table / f"report_year={year_key}" / f"bucket={bucket}" / name
+
+
+def write_partitions(task: ShardTask, table: str, frame: pl.DataFrame, year: pl.Expr) -> list[str]:
+    """One Parquet file per report year of the frame's rows."""
+    if frame.is_empty():
+        return []
+    written = []
+    keyed = frame.with_columns(year.alias("__report_year"))
+    for (key,), part in keyed.group_by("__report_year", maintain_order=True):
+        path = partition_path(task.lake_dir, table, key, task.bucket, task.buckets)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part.drop("__report_year").write_parquet(path, statistics=False)
+        written.append(str(path))
+    return written
+
+
+def parse_shard(task: ShardTask) -> ShardResult:
+    """Parse one shard and write its Parquet files; only counts and file names are returned."""
+    started = time.perf_counter()
+    rows = Rows()
+    log: dict[str, tuple] = {}
+    for outcome in parse_files(task.files, task.reported):
+        rows.add(outcome)
+        entry = log_row(outcome, task.parsed_at)
+        if entry is not None and (entry[3] == "report" or outcome.content_sha256 not in log):
+            log[outcome.content_sha256] = entry
+    result = ShardResult(task.bucket, len(task.files))
+    frames = {table: rows.frame(table) for table in LAKE_TABLES if table != "parse_log"}
+    frames["parse_log"] = to_frame("parse_log", list(log.values()))
+    reports = frames["reports"]
+    years = dict(zip(reports["report_id"].to_list(), reports["report_year"].to_list(), strict=True))
+    by_report = pl.col("report_id").replace_strict(years, default=None, return_dtype=pl.Int32)
+    for table, frame in frames.items():
+        year = (
+            pl.col("report_year")
+            if table in ("reports", "parse_log")
+            else pl.lit(None, pl.Int32)
+            if table == "rejected_files"
+            else by_report
+        )
+        result.parquet[table] = write_partitions(task, table, frame, year)
+        result.rows[table] = len(frame)
+    result.rejects.update(frames["rejected_files"]["error_code"].to_list())
+    result.warnings.update(frames["report_warnings"]["warning_code"].to_list())
+    result.templates.update(reports["template_version"].to_list())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def run_shards(tasks: list[ShardTask], workers: int) -> Iterator[ShardResult]:
+    """Each shard's result as it finishes: on ``workers`` processes where there is more than one shard."""
+    if workers <= 1 or len(tasks) <= 1:
+        yield from map(parse_shard, tasks)
+        return
+    # spawn, not fork: the caller may be a threaded process (Dagster), which fork does not copy safely
+    with multiprocessing.get_context("spawn").Pool(min(workers, len(tasks))) as pool:
+        yield from pool.imap_unordered(parse_shard, tasks)
