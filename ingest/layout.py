@@ -240,65 +240,51 @@ def html_hints(root: lxml.etree._Element) -> dict[str, str]:
     return hints
 
 
-class HtmlFlow:
-    """One walk of the element tree: block elements end lines, innermost tables become cell tokens."""
+# a block boundary and a table's place in the serialised text: Unicode noncharacters, which no
+# report prints (lxml refuses control characters in text)
+BREAK, TABLE_MARK = "\ufdd0", "\ufdd1"
+MARK_BLOCKS = tuple(BLOCKS - {"html"})
 
-    def __init__(self) -> None:
-        self.tokens: list[Token] = []
-        self.buffer: list[str] = []
 
-    def flush(self) -> None:
-        if self.buffer:
-            line = squash_spaces("".join(self.buffer))
-            self.buffer.clear()
-            if line:
-                self.tokens.append(Token(line, row_start=True))
+def html_tokens(root: lxml.etree._Element) -> list[Token]:
+    """Cell tokens of the innermost tables and one token per line of the rest, in reading order.
 
-    def table(self, table: lxml.etree._Element) -> None:
-        self.flush()
-        self.tokens.extend(table_tokens(table))
-
-    def walk(self, root: lxml.etree._Element) -> None:
-        """Depth first with an explicit stack (no recursion limit on deeply nested pages)."""
-        stack: list[tuple[lxml.etree._Element, bool]] = [(root, False)]
-        while stack:
-            element, closing = stack.pop()
-            tag = element.tag
-            if closing:
-                if tag in BLOCKS:
-                    self.flush()
-                if element.tail:
-                    self.buffer.append(element.tail)
-                continue
-            if not isinstance(tag, str) or tag in SKIPPED_TAGS:
-                if element.tail:
-                    self.buffer.append(element.tail)
-                continue
-            if tag == "table" and element.find(".//table") is None:
-                self.table(element)
-                if element.tail:
-                    self.buffer.append(element.tail)
-                continue
-            if tag in BLOCKS:
-                self.flush()
-            if element.text:
-                self.buffer.append(element.text)
-            stack.append((element, True))
-            stack.extend((child, False) for child in reversed(element))
-        self.flush()
+    Python touches only tables and block elements: each block gets a break at both ends,
+    each innermost table (read cell by cell first) is replaced by a mark, and lxml's C
+    serialiser writes the text of everything else; a text node's own newlines stay spaces.
+    """
+    lxml.etree.strip_elements(root, *SKIPPED_TAGS, lxml.etree.Comment, lxml.etree.PI, with_tail=False)
+    tables = [table for table in root.iter("table") if table.find(".//table") is None]
+    table_cells = []
+    for n, table in enumerate(tables):
+        table_cells.append(table_tokens(table))
+        tail = table.tail
+        table.clear()
+        table.text, table.tail = f"{BREAK}{TABLE_MARK}{n}{BREAK}", tail
+    for element in root.iter(MARK_BLOCKS):
+        element.text = BREAK + element.text if element.text else BREAK
+        element.tail = BREAK + element.tail if element.tail else BREAK
+    tokens: list[Token] = []
+    for line in lxml.etree.tostring(root, method="text", encoding=str, with_tail=False).split(BREAK):
+        if line.startswith(TABLE_MARK):
+            tokens.extend(table_cells[int(line[1:])])
+        elif line := squash_spaces(line):
+            tokens.append(Token(line, row_start=True))
+    return tokens
 
 
 def layout_html(text: str) -> Document:
     """Prose lines from the block structure; tables (innermost only) as cell tokens."""
+    if BREAK in text or TABLE_MARK in text:
+        text = text.replace(BREAK, " ").replace(TABLE_MARK, " ")
     try:
         root = lxml.etree.fromstring(XML_DECLARATION.sub("", text, count=1), HTML_PARSER)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
         root = None
     if root is None:
         return layout_text(text)
-    flow = HtmlFlow()
-    flow.walk(root)
-    return finish("html", flow.tokens, None, html_hints(root))
+    hints = html_hints(root)
+    return finish("html", html_tokens(root), None, hints)
 
 
 def looks_like_html(text: str) -> bool:
