@@ -78,10 +78,10 @@ class Document:
     hints: dict[str, str] = field(default_factory=dict)  # from HTML <title>/<meta>
 
 
-# white space but the line break, and a label key's dropped characters but the line break:
-# applied once to the joined text of all tokens instead of once per token
+# applied once to the joined text of all tokens instead of once per token: runs of white space
+# but the line break, and (once spaces are single) a label key's dropped characters
 SPACE_RUN = re.compile(r"[^\S\n]+")
-LABEL_DROP_IN_LINES = re.compile(rf"[^\S\n]|[{LABEL_QUOTES}]")
+LABEL_DROP_IN_LINES = re.compile(f"[ {LABEL_QUOTES}]")
 
 
 def simplified_lines(raws: list[str]) -> tuple[list[str], str]:
@@ -98,7 +98,9 @@ def simplified_lines(raws: list[str]) -> tuple[list[str], str]:
 def simplify_tokens(tokens: list[Token]) -> str:
     """Fill ``Token.text`` and ``Token.key`` of all tokens; the script of their text."""
     texts, script = simplified_lines([t.raw.replace("\n", " ") for t in tokens])
-    joined = SPACE_RUN.sub(" ", "\n".join(texts))  # raws are squashed; folding may add a space
+    joined = "\n".join(texts)
+    if "  " in joined:  # raws are squashed, but a zero-width character folded away leaves two
+        joined = SPACE_RUN.sub(" ", joined)
     keys = LABEL_DROP_IN_LINES.sub("", joined).split("\n")
     for token, text, key in zip(tokens, joined.split("\n"), keys, strict=True):
         token.text = text.strip()
@@ -204,20 +206,41 @@ BLOCKS = frozenset(BLOCK_TAGS) | {"td", "th", "table", "body", "html"}
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
+# a block boundary, a table's place and a cell's start in the serialised text: Unicode noncharacters, which no
+# report prints (lxml refuses control characters in text)
+BREAK, TABLE_MARK, CELL_MARK = "\ufdd0", "\ufdd1", "\ufdd2"
+
+
 def cell_text(cell: lxml.etree._Element) -> str:
     """All the text inside an element (lxml's C serialiser: twice as fast as joining itertext)."""
     return squash_spaces(lxml.etree.tostring(cell, method="text", encoding=str, with_tail=False))
 
 
+CELL_TAGS = frozenset({"td", "th"})
+
+
+def row_texts(row: lxml.etree._Element) -> list[str]:
+    """The text of each cell of a row: marks at the cells' starts, one C serialisation, a split."""
+    cells = [cell for cell in row if cell.tag in CELL_TAGS]
+    if len(cells) != len(row):  # markup between the cells: its text is no cell's, read cell by cell
+        return [cell_text(cell) for cell in cells]
+    for cell in cells:
+        cell.text = CELL_MARK + cell.text if cell.text else CELL_MARK
+        cell.tail = None
+    row.text = None
+    text = lxml.etree.tostring(row, method="text", encoding=str, with_tail=False)
+    return [squash_spaces(cell) for cell in text.split(CELL_MARK)[1:]]
+
+
 def table_tokens(table: lxml.etree._Element) -> list[Token]:
-    """Cells of one data table in reading order; row spans stay where the source put them."""
+    """Cells of one data table in reading order; row spans stay where the source put them.
+
+    The table's elements are changed (cell marks): it is read once, then replaced.
+    """
     tokens: list[Token] = []
     for row in table.iter("tr"):
-        first = True
-        for cell in row:
-            if cell.tag == "td" or cell.tag == "th":
-                tokens.append(Token(cell_text(cell), row_start=first, in_table=True))
-                first = False
+        texts = row_texts(row)
+        tokens.extend(Token(text, row_start=n == 0, in_table=True) for n, text in enumerate(texts))
     return tokens
 
 
@@ -240,9 +263,6 @@ def html_hints(root: lxml.etree._Element) -> dict[str, str]:
     return hints
 
 
-# a block boundary and a table's place in the serialised text: Unicode noncharacters, which no
-# report prints (lxml refuses control characters in text)
-BREAK, TABLE_MARK = "\ufdd0", "\ufdd1"
 MARK_BLOCKS = tuple(BLOCKS - {"html"})
 
 
@@ -275,8 +295,8 @@ def html_tokens(root: lxml.etree._Element) -> list[Token]:
 
 def layout_html(text: str) -> Document:
     """Prose lines from the block structure; tables (innermost only) as cell tokens."""
-    if BREAK in text or TABLE_MARK in text:
-        text = text.replace(BREAK, " ").replace(TABLE_MARK, " ")
+    if BREAK in text or TABLE_MARK in text or CELL_MARK in text:
+        text = text.replace(BREAK, " ").replace(TABLE_MARK, " ").replace(CELL_MARK, " ")
     try:
         root = lxml.etree.fromstring(XML_DECLARATION.sub("", text, count=1), HTML_PARSER)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
