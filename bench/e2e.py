@@ -63,7 +63,11 @@ def touch_share(landing: Path, share: float) -> int:
 
 
 def write_results(results_dir: Path, runs: list[dict]) -> Path:
+    """Today's file: these runs, and the runs of other sizes measured earlier today."""
     results_dir.mkdir(parents=True, exist_ok=True)
     path = results_dir / f"{time.strftime('%Y-%m-%d')}.json"
-    path.write_text(json.dumps(runs, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    sizes = {run["n_reports"] for run in runs}
+    earlier = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+    merged = sorted([r for r in earlier if r["n_reports"] not in sizes] + runs, key=lambda r: r["n_reports"])
+    path.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

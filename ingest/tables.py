@@ -46,19 +46,21 @@ class TableFacts:
         return bool(self.disclosures or self.applications or self.appeals)
 
 
-@dataclass
 class Stream:
     """Tokens with their cell readings, so each cell is parsed once."""
 
-    tokens: list[Token]
-    cells: list[Cell]
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.cells: list[Cell] = [read_cell(t.text) for t in tokens]
+        self.values: list[bool] = [cell.kind != "text" for cell in self.cells]  # is_value, by index
+        self.keys: list[str] = [t.key for t in tokens]
 
     @classmethod
     def of(cls, tokens: list[Token]) -> Stream:
-        return cls(tokens, [read_cell(t.text) for t in tokens])
+        return cls(tokens)
 
     def is_value(self, i: int) -> bool:
-        return self.cells[i].is_value
+        return self.values[i]
 
     def values_after(self, i: int, end: int, limit: int) -> list[int]:
         """Indexes of the value cells that follow a label at ``i``, up to ``limit``.
@@ -66,11 +68,11 @@ class Stream:
         Stops at a text cell, at the zone end, or where the source starts a new row.
         """
         found: list[int] = []
+        values, tokens = self.values, self.tokens
         j = i + 1
-        while j < end and len(found) < limit and self.is_value(j):
-            if found and self.tokens[j].row_start:
-                break
-            if self.tokens[j].row_start and not self.tokens[j].in_table:
+        while j < end and len(found) < limit and values[j]:
+            token = tokens[j]
+            if token.row_start and (found or not token.in_table):
                 break
             found.append(j)
             j += 1
@@ -79,7 +81,7 @@ class Stream:
     def next_is_value(self, i: int, end: int) -> bool:
         return (
             i + 1 < end
-            and self.is_value(i + 1)
+            and self.values[i + 1]
             and not (self.tokens[i + 1].row_start and self.tokens[i + 1].blank)
         )
 
@@ -90,7 +92,7 @@ def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
     Each zone opens at its first anchor wherever it stands (reports that reorder the
     template's chapters still read); it closes at the next zone or an end heading.
     """
-    keys = [t.key for t in stream.tokens]
+    keys = stream.keys
     starts: dict[str, int] = {}
     for zone in ("article20", "applications", "appeals"):
         anchor = vocab.any_of("zones", zone)
@@ -290,6 +292,7 @@ LATE_ROWS = frozenset({"other_other", "total_processed"})
 
 def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> None:
     applicants = vocab.load("applications")["applicants"]
+    gb2021_rows = frozenset(vocab.load("applications")["gb2021_rows"])
     started = False
     i, end = zone
     while i < end:
@@ -314,7 +317,7 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
                 facts.warnings.append(
                     ParseWarning("short_row", f"applications: row {label.raw!r} has {len(values)} of 7 cells")
                 )
-            if code in set(vocab.load("applications")["gb2021_rows"]):
+            if code in gb2021_rows:
                 facts.vote("gb2021")
             elif code == "other_processing":
                 facts.vote("gb2019")

@@ -90,3 +90,17 @@ def test_second_run_on_unchanged_input_is_identical(build: Build) -> None:
     assert build.second_run.keys() == build.first_run.keys()
     for table, rows in build.first_run.items():
         assert build.second_run[table] == rows, f"marts.{table} changed on a re-run of unchanged input"
+
+
+def test_a_delta_run_equals_a_full_build_of_the_changed_input(build: Build, tmp_path: Path) -> None:
+    """``make run`` after one report changed: only that report's facts are rebuilt (the re-parse
+    queue), and the marts equal a build from scratch of the same landing directory."""
+    changed = sorted(build.landing.glob("003_*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n（本报告已更正）\n", encoding="utf-8")
+    run_in_process(build.landing, build.warehouse, build.published)
+    with duckdb.connect(str(build.warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM raw.facts_to_rebuild").fetchone() == (0,)
+    fresh = tmp_path / "fresh" / "warehouse.duckdb"
+    run_in_process(build.landing, fresh, tmp_path / "fresh" / "published")
+    assert marts_contents(build.warehouse) == marts_contents(fresh)
+    assert marts_contents(build.warehouse) != build.first_run  # the changed report is a new report id

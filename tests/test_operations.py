@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from dagster_project.defs.assets.dbt import dbt_vars
+from dagster_project.defs.assets.dbt import dbt_project_digest, dbt_vars, rebuilds_years
 from dagster_project.defs.jobs import NEW_FILES_ONLY
 from dagster_project.defs.partitions import FIRST_REPORT_YEAR, full_range, report_year_keys
 from dagster_project.defs.sensors import changed_files
@@ -38,6 +38,19 @@ def test_report_years_are_the_partitions() -> None:
     assert full_range() == f"2008...{dt.date.today().year}"
     assert json.loads(dbt_vars([2020])) == {"report_years": [2020, 2020]}
     assert json.loads(dbt_vars([2019, 2020, 2021])) == {"report_years": [2019, 2021]}
+    assert json.loads(dbt_vars(None)) == {"report_years": None}
+
+
+def test_a_new_files_run_rebuilds_only_what_was_parsed(tmp_path: Path) -> None:
+    """make run's facts take in the re-parse queue alone, unless the dbt project changed."""
+    state = tmp_path / "warehouse.duckdb.facts-state.json"
+    assert rebuilds_years(NEW_FILES_ONLY, state, "abc")  # never built: everything
+    state.write_text(json.dumps({"dbt_project_digest": "abc"}), encoding="utf-8")
+    assert not rebuilds_years(NEW_FILES_ONLY, state, "abc")
+    assert rebuilds_years(NEW_FILES_ONLY, state, "changed")  # new dbt SQL: the years again
+    assert rebuilds_years({}, state, "abc")  # the dbt assets alone, or a backfill
+    assert rebuilds_years({"ops": {"parsed_reports": {"config": {"reparse": True}}}}, state, "abc")
+    assert len(dbt_project_digest()) == 64
 
 
 def test_every_year_partitioned_asset_backfills_in_one_run(defs: dg.Definitions) -> None:

@@ -57,6 +57,7 @@ PARSED_TABLES = (
     "unmapped_cells",
     "rejected_files",
 )
+BOOKKEEPING = ("parse_log", "facts_to_rebuild")  # the parse's own state, beside the parsed rows
 FACT_TABLES = tuple(t for t in PARSED_TABLES if t not in ("reports", "rejected_files"))
 DESCRIPTIONS = {
     "reports": "One row per raw file that became a report.",
@@ -68,6 +69,7 @@ DESCRIPTIONS = {
     "unmapped_cells": "Numeric cells read but not (yet) mapped to a contract code.",
     "rejected_files": "Raw files that could not become a report, with an error code.",
     "parse_log": "What each content hash became under which parser version: the parse cache.",
+    "facts_to_rebuild": "Reports parsed since the incremental fact marts last took them in.",
 }
 KINDS = {"python", "duckdb"}
 SKIPPED_PREVIEW = 20
@@ -269,6 +271,11 @@ def load_shard(con: duckdb.DuckDBPyConnection, shard: "ShardResult") -> None:
             con.execute(
                 f"DELETE FROM raw.parse_log WHERE content_sha256 IN (SELECT content_sha256 FROM {source})"
             )
+        if table == "reports":
+            con.execute(
+                f"INSERT INTO raw.facts_to_rebuild SELECT DISTINCT report_id FROM {source}"
+                " WHERE report_id NOT IN (SELECT report_id FROM raw.facts_to_rebuild)"
+            )
         con.execute(f"INSERT INTO raw.{table} ({columns}) SELECT {columns} FROM {source}")
 
 
@@ -299,7 +306,7 @@ class ParseSummary:
         dg.AssetSpec(
             raw_key(table), deps=[raw_key("report_files")], description=DESCRIPTIONS[table], kinds=KINDS
         )
-        for table in (*PARSED_TABLES, "parse_log")
+        for table in (*PARSED_TABLES, *BOOKKEEPING)
     ],
 )
 def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, warehouse: DuckDBWarehouse):
@@ -309,7 +316,7 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
 
     years = years_of(context) if config.reparse else None
     with warehouse.connect() as con:
-        ensure_tables(con, [*PARSED_TABLES, "parse_log"])
+        ensure_tables(con, [*PARSED_TABLES, *BOOKKEEPING])
         files = registered_files(con)
         due = files_to_parse(con, files, years)
         due_paths = {raw.source_path for raw in due}
@@ -333,7 +340,7 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
             progress.advance(shard.files)
         totals = {
             t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0]
-            for t in (*PARSED_TABLES, "parse_log")
+            for t in (*PARSED_TABLES, *BOOKKEEPING)
         }
     clear_lake(warehouse.path)  # loaded and committed: the warehouse holds the rows now
 
@@ -364,6 +371,9 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
     yield dg.MaterializeResult(
         asset_key=raw_key("parse_log"),
         metadata={"dagster/row_count": totals["parse_log"], "parser_version": PARSER_VERSION},
+    )
+    yield dg.MaterializeResult(
+        asset_key=raw_key("facts_to_rebuild"), metadata={"dagster/row_count": totals["facts_to_rebuild"]}
     )
 
 
