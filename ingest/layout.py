@@ -156,23 +156,24 @@ HEADING_START = re.compile(r"^\s*(第二十条|[一二三四五六七八九十]+
 def tokens_from_cells(lines: list[str]) -> list[Token]:
     """A page copied as text: each paragraph (lines up to a blank line) is one cell or sentence.
 
-    A heading line (一、 (二) 第二十条…) is a paragraph of its own even without blank lines around it.
+    A heading line (一、 (二) 第二十条…) is a paragraph of its own even without blank lines around
+    it. A text with few blank lines has one cell per line.
     """
+    blanks = [is_blank(line) for line in lines]
+    if sum(blanks) * 4 < len(lines):
+        return [Token(squash_spaces(line)) for line, blank in zip(lines, blanks, strict=True) if not blank]
     tokens: list[Token] = []
     paragraph: list[str] = []
-    blank_separated = sum(1 for line in lines if is_blank(line)) * 4 >= len(lines)
-    for line in [*lines, ""]:
-        if paragraph and (HEADING_START.match(line) or HEADING_START.match(paragraph[0])):
+    heading = False  # the paragraph's first line is a heading
+    for line, blank in zip([*lines, ""], [*blanks, True], strict=True):
+        if paragraph and (blank or heading or HEADING_START.match(line)):
             tokens.append(Token(squash_spaces("".join(p.strip() for p in paragraph))))
             paragraph = []
-        if is_blank(line) or not blank_separated:
-            if not blank_separated and not is_blank(line):
-                paragraph.append(line)
-            if paragraph:
-                tokens.append(Token(squash_spaces("".join(p.strip() for p in paragraph))))
-                paragraph = []
-        else:
-            paragraph.append(line)
+        if blank:
+            continue
+        if not paragraph:
+            heading = HEADING_START.match(line) is not None
+        paragraph.append(line)
     return tokens
 
 

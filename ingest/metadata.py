@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ingest import places
@@ -67,22 +68,27 @@ def printed_of(simplified: str, printed: str, piece: str) -> str:
     return printed[position : position + len(piece)]
 
 
-def title_candidates(lines: list[str], raw_lines: list[str], hints: dict[str, str]) -> list[Title]:
-    """Portal title fields first, then HTML hints, then the short early lines."""
-    printed = [
-        squash_spaces(fold_width(h)) for k in ("title", "heading", "page_title") if (h := hints.get(k))
-    ]
-    candidates = [Title(squash_spaces(to_simplified(p)), p) for p in printed]
+def title_candidates(lines: list[str], raw_lines: list[str], hints: dict[str, str]) -> Iterator[Title]:
+    """Portal title fields first (the last one first), then HTML hints, then the short early
+    lines; lazily, as the first good one usually ends the search."""
     aligned = len(lines) == len(raw_lines)
-    for n, line in enumerate(lines[:HEAD_LINES]):
-        raw = squash_spaces(fold_width(raw_lines[n])) if aligned else line
-        match = FIELD_TITLE.match(line)
-        if match:
-            text = squash_spaces(match.group(1))
-            candidates.insert(0, Title(text, printed_of(squash_spaces(line), raw, text)))
-        elif len(line.strip()) <= 100:
-            candidates.append(Title(squash_spaces(line), raw))
-    return candidates
+
+    def raw_of(n: int, line: str) -> str:
+        return squash_spaces(fold_width(raw_lines[n])) if aligned else line
+
+    head = lines[:HEAD_LINES]
+    fields = [(n, match) for n, line in enumerate(head) if (match := FIELD_TITLE.match(line))]
+    for n, match in reversed(fields):
+        text = squash_spaces(match.group(1))
+        yield Title(text, printed_of(squash_spaces(head[n]), raw_of(n, head[n]), text))
+    for key in ("title", "heading", "page_title"):
+        if hint := hints.get(key):
+            printed = squash_spaces(fold_width(hint))
+            yield Title(squash_spaces(to_simplified(printed)), printed)
+    field_lines = {n for n, _ in fields}
+    for n, line in enumerate(head):
+        if n not in field_lines and len(line.strip()) <= 100:
+            yield Title(squash_spaces(line), raw_of(n, line))
 
 
 def find_title(lines: list[str], raw_lines: list[str], hints: dict[str, str]) -> Title | None:
