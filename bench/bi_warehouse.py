@@ -23,8 +23,8 @@ experiment, each year's rows sorted by their codes (``--order codes``, ``FACT_OR
 
 Then (unless ``--no-bi-marts``) the BI marts recommended for dbt are built from them, with the
 SQL the dbt models would run (``BI_MARTS``): ``marts.agg_applications``,
-``marts.agg_transactions``, ``marts.agg_identity_checks`` and ``dim_agency.report_years`` /
-``missing_years``.
+``marts.agg_transactions``, ``marts.agg_identity_checks`` and ``marts.fct_missing_reports`` (one
+row per agency and year between its first and last report without a report).
 ``--time`` times ``bench.bi.QUERIES`` (the star-schema queries) and ``MART_QUERIES`` (the same
 five questions as a BI tool sends them to those marts); ``--json`` writes the figures.
 """
@@ -661,20 +661,24 @@ BI_MARTS = {
         group by all
         order by rule_code, status, scope, report_year, template_version
     """,
-    "dim_agency": """
-        create or replace table marts.dim_agency as
+    "fct_missing_reports": """
+        create table marts.fct_missing_reports as
         with history as (
-            select agency_id, cast(list_sort(list_distinct(list(report_year))) as integer[]) as report_years
+            select
+                agency_id,
+                min(report_year) as first_year,
+                max(report_year) as last_year,
+                list(distinct report_year) as report_years
             from marts.dim_report
             group by agency_id
         )
-        select
-            a.*,
-            h.report_years,
-            cast(list_filter(range(a.first_report_year, a.last_report_year + 1),
-                             lambda y: not list_contains(h.report_years, y)) as integer[]) as missing_years
-        from marts.dim_agency as a
-        inner join history as h on h.agency_id = a.agency_id
+        select cast(agency_id as varchar) as agency_id, cast(report_year as integer) as report_year
+        from (
+            select agency_id, unnest(list_filter(range(first_year + 1, last_year),
+                                                 lambda y: not list_contains(report_years, y))) as report_year
+            from history
+        )
+        order by agency_id, report_year
     """,
 }
 # The five questions of bench.bi.QUERIES as a BI tool sends them once BI_MARTS exist. Same answers,
@@ -698,8 +702,8 @@ MART_QUERIES = {
         SELECT report_year, category, sum(project_count) AS projects, sum(amount_wan) AS amount_wan
         FROM marts.agg_transactions WHERE scope = 'platform' GROUP BY 1, 2""",
     "agencies_missing_a_year": """
-        SELECT agency_id, agency_name, unnest(missing_years) AS missing_year
-        FROM marts.dim_agency WHERE len(missing_years) > 0""",
+        SELECT a.agency_id, a.agency_name, m.report_year AS missing_year
+        FROM marts.fct_missing_reports m JOIN marts.dim_agency a ON a.agency_id = m.agency_id""",
 }
 
 

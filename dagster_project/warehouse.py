@@ -25,6 +25,7 @@ from ingest.schema import RAW_SCHEMA, STAGING_TABLES
 
 PUBLISHED_SCHEMAS = ("marts", "audit")
 PUBLISHED_FILE = "warehouse.duckdb"
+MEMORY_LIMIT = "1GB"  # as dbt/profiles.yml: DuckDB spills to disk beyond it, so RSS stays bounded
 TEMP_PREFIX, TEMP_SUFFIX = ".warehouse-", ".duckdb.tmp"  # the snapshot while it is written
 
 
@@ -51,7 +52,7 @@ class DuckDBWarehouse(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         if not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, read_only=read_only)
+        con = duckdb.connect(self.path, read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
         try:
             yield con
         finally:
