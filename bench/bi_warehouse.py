@@ -21,12 +21,12 @@ The fact tables are written one report year at a time, as the yearly incremental
 report by report (``--order report``: the physical order the current models give) or, for the
 experiment, each year's rows sorted by their codes (``--order codes``, ``FACT_ORDER``).
 
-Then (unless ``--no-bi-marts``) the BI marts recommended for dbt are built from them, with the
-SQL the dbt models would run (``BI_MARTS``): ``marts.agg_applications``,
-``marts.agg_transactions``, ``marts.agg_identity_checks`` and ``marts.fct_missing_reports`` (one
-row per agency and year between its first and last report without a report).
-``--time`` times ``bench.bi.QUERIES`` (the star-schema queries) and ``MART_QUERIES`` (the same
-five questions as a BI tool sends them to those marts); ``--json`` writes the figures.
+Then (unless ``--no-bi-marts``) the real dbt CLI builds the roll-up marts of
+``dbt/models/marts/rollups`` on them (``dbt run --select tag:rollup``): ``marts.agg_applications``,
+``marts.agg_transactions``, ``marts.agg_identity_checks`` and ``marts.fct_missing_reports``.
+``--time`` times ``bench.bi.STAR_QUERIES`` (the five questions on the facts joined to
+``dim_report``) and ``bench.bi.QUERIES`` (the same questions as a BI tool sends them to the
+roll-ups); ``--json`` writes the figures.
 """
 
 from __future__ import annotations
@@ -36,14 +36,21 @@ import json
 import math
 import os
 import platform
+import subprocess
 import time
 from pathlib import Path
 
 import duckdb
 
-from bench.bi import time_queries
+from bench.bi import STAR_QUERIES, time_queries
+from dagster_project.dbt_manifest import dbt_env, dbt_executable
+from dagster_project.settings import DBT_PROJECT_DIR
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "warehouse.duckdb"
+ROLLUPS = (
+    "select table_name from information_schema.tables where table_schema = 'marts'"
+    " and (table_name like 'agg_%' or table_name = 'fct_missing_reports') order by 1"
+)
 TABLES = (
     "dim_region",
     "dim_agency",
@@ -610,103 +617,6 @@ FACT_SQL = {
 
 
 # The BI marts recommended for dbt, as the models would build them from the marts (ref() → marts.).
-BI_MARTS = {
-    "agg_applications": """
-        create table marts.agg_applications as
-        select
-            cast(r.report_year as integer) as report_year,
-            cast(r.template_version as varchar) as template_version,
-            cast(r.region_code as varchar) as region_code,
-            cast(f.applicant_type as varchar) as applicant_type,
-            cast(f.outcome_group as varchar) as outcome_group,
-            cast(f.outcome_code as varchar) as outcome_code,
-            cast(f.source_method as varchar) as source_method,
-            cast(count(*) as integer) as row_count,
-            cast(count(f.value) as integer) as value_count,
-            cast(sum(f.value) as decimal(38, 6)) as value
-        from marts.fct_applications as f
-        inner join marts.dim_report as r on r.report_id = f.report_id
-        group by all
-        order by applicant_type, outcome_group, outcome_code, source_method, report_year, region_code
-    """,
-    "agg_transactions": """
-        create table marts.agg_transactions as
-        select
-            cast(r.report_year as integer) as report_year,
-            cast(r.template_version as varchar) as template_version,
-            cast(r.region_code as varchar) as region_code,
-            cast(t.scope as varchar) as scope,
-            cast(t.category as varchar) as category,
-            cast(t.source_method as varchar) as source_method,
-            cast(count(*) as integer) as row_count,
-            cast(sum(t.project_count) as bigint) as project_count,
-            cast(count(t.amount_wan) as integer) as amount_count,
-            cast(sum(t.amount_wan) as decimal(38, 6)) as amount_wan
-        from marts.fct_transactions as t
-        inner join marts.dim_report as r on r.report_id = t.report_id
-        group by all
-        order by scope, category, source_method, report_year, region_code
-    """,
-    "agg_identity_checks": """
-        create table marts.agg_identity_checks as
-        select
-            cast(r.report_year as integer) as report_year,
-            cast(r.template_version as varchar) as template_version,
-            cast(c.rule_code as varchar) as rule_code,
-            cast(c.scope as varchar) as scope,
-            cast(c.status as varchar) as status,
-            cast(count(*) as integer) as check_count
-        from marts.fct_identity_checks as c
-        inner join marts.dim_report as r on r.report_id = c.report_id
-        group by all
-        order by rule_code, status, scope, report_year, template_version
-    """,
-    "fct_missing_reports": """
-        create table marts.fct_missing_reports as
-        with history as (
-            select
-                agency_id,
-                min(report_year) as first_year,
-                max(report_year) as last_year,
-                list(distinct report_year) as report_years
-            from marts.dim_report
-            group by agency_id
-        )
-        select cast(agency_id as varchar) as agency_id, cast(report_year as integer) as report_year
-        from (
-            select agency_id, unnest(list_filter(range(first_year + 1, last_year),
-                                                 lambda y: not list_contains(report_years, y))) as report_year
-            from history
-        )
-        order by agency_id, report_year
-    """,
-}
-# The five questions of bench.bi.QUERIES as a BI tool sends them once BI_MARTS exist. Same answers,
-# but agencies_missing_a_year lists every missing year of a gap (the star-schema query: the first).
-MART_QUERIES = {
-    "applications_by_province_and_year": """
-        SELECT g.province_zh, a.report_year, sum(a.value) AS requests
-        FROM marts.agg_applications a JOIN marts.dim_region g ON g.region_code = a.region_code
-        WHERE a.outcome_code = 'new_received' AND a.applicant_type = 'total' AND a.source_method = 'table'
-        GROUP BY 1, 2""",
-    "refusal_reasons_by_template": """
-        SELECT template_version, outcome_code, sum(value) AS requests
-        FROM marts.agg_applications
-        WHERE outcome_group = 'denied' AND applicant_type = 'total'
-        GROUP BY 1, 2""",
-    "identity_failure_rates": """
-        SELECT rule_code, sum(check_count) AS checks,
-               sum(check_count) FILTER (WHERE status = 'fail') / sum(check_count) AS failure_rate
-        FROM marts.agg_identity_checks WHERE status <> 'not_assessable' GROUP BY 1""",
-    "trading_volumes_by_category": """
-        SELECT report_year, category, sum(project_count) AS projects, sum(amount_wan) AS amount_wan
-        FROM marts.agg_transactions WHERE scope = 'platform' GROUP BY 1, 2""",
-    "agencies_missing_a_year": """
-        SELECT a.agency_id, a.agency_name, m.report_year AS missing_year
-        FROM marts.fct_missing_reports m JOIN marts.dim_agency a ON a.agency_id = m.agency_id""",
-}
-
-
 def generate(out: Path, n_reports: int, seed: int, template: Path, order: str, memory_limit: str) -> dict:
     """Write the warehouse ``out`` (replaced if present); returns the figures of the run."""
     columns = template_columns(template)
@@ -758,37 +668,23 @@ def generate(out: Path, n_reports: int, seed: int, template: Path, order: str, m
     }
 
 
-def build_bi_marts(warehouse: Path, memory_limit: str) -> dict:
-    """Add ``BI_MARTS`` to a warehouse; returns their build seconds, rows and the file's new size."""
-    seconds: dict[str, float] = {}
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute(f"set memory_limit = '{memory_limit}'")
-        for name, sql in BI_MARTS.items():
-            step = time.perf_counter()
-            con.execute(sql)
-            seconds[name] = round(time.perf_counter() - step, 1)
-            print(f"  {name}: {seconds[name]} s", flush=True)
-        con.execute("checkpoint")
-        rows = {name: con.execute(f"select count(*) from marts.{name}").fetchone()[0] for name in BI_MARTS}
+def build_bi_marts(warehouse: Path) -> dict:
+    """Build the roll-up marts (``dbt/models/marts/rollups``) on the generated facts with the real
+    dbt CLI, as ``make run`` builds them; returns the seconds, their rows and the file's new size."""
+    started = time.perf_counter()
+    command = [dbt_executable(), "run", "--select", "tag:rollup", "--project-dir", str(DBT_PROJECT_DIR)]
+    command += ["--profiles-dir", str(DBT_PROJECT_DIR)]
+    env = {**dbt_env(), "WAREHOUSE_PATH": str(warehouse)}
+    subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, check=True)
+    seconds = round(time.perf_counter() - started, 1)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        names = [n for (n,) in con.execute(ROLLUPS).fetchall()]
+        rows = {name: con.execute(f"select count(*) from marts.{name}").fetchone()[0] for name in names}
     return {
         "bi_marts_seconds": seconds,
         "bi_marts_rows": rows,
         "warehouse_with_bi_marts_mb": round(warehouse.stat().st_size / 2**20, 1),
     }
-
-
-def time_sql(warehouse: Path, queries: dict[str, str], repeats: int = 3) -> dict[str, float]:
-    """Milliseconds per query, the best of ``repeats`` on a read-only connection (as bench.bi)."""
-    timings = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for name, sql in queries.items():
-            best = float("inf")
-            for _ in range(repeats):
-                started = time.perf_counter()
-                con.execute(sql).fetchall()
-                best = min(best, time.perf_counter() - started)
-            timings[name] = round(1000 * best, 1)
-    return timings
 
 
 def busy_share(seconds: float = 1.0) -> float | None:
@@ -830,7 +726,7 @@ def main(argv: list[str] | None = None) -> int:
         help="physical order of the fact tables: report by report (what the dbt models give, default) "
         "or, each year, sorted by FACT_ORDER (an experiment)",
     )
-    parser.add_argument("--no-bi-marts", action="store_true", help="do not add the recommended BI marts")
+    parser.add_argument("--no-bi-marts", action="store_true", help="do not build the roll-up marts")
     parser.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit while generating")
     parser.add_argument("--time", action="store_true", help="time the five BI questions (before and after)")
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
@@ -848,15 +744,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.time:
         figures |= {"cores": os.cpu_count(), "duckdb": duckdb.__version__, "machine": platform.machine()}
         figures["cpu_busy_before_timing"] = busy_share()
-        figures["bi_query_ms"] = time_queries(args.out)
-        print_timings("bench.bi.QUERIES (star schema):", figures["bi_query_ms"])
+        figures["bi_star_query_ms"] = time_queries(args.out, STAR_QUERIES)
+        print_timings("bench.bi.STAR_QUERIES (facts joined to dim_report):", figures["bi_star_query_ms"])
     if not args.no_bi_marts:
-        print("adding the BI marts …", flush=True)
-        figures |= build_bi_marts(args.out, args.memory_limit)
+        print("building the roll-up marts with dbt …", flush=True)
+        figures |= build_bi_marts(args.out)
         if args.time:
             figures["cpu_busy_before_mart_timing"] = busy_share()
-            figures["bi_mart_query_ms"] = time_sql(args.out, MART_QUERIES)
-            print_timings("MART_QUERIES (BI marts):", figures["bi_mart_query_ms"])
+            figures["bi_query_ms"] = time_queries(args.out)
+            print_timings("bench.bi.QUERIES (roll-up marts):", figures["bi_query_ms"])
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

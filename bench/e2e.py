@@ -52,13 +52,14 @@ def make_run(landing: Path, warehouse: Path, published: Path, home: Path, log: P
 
 
 def touch_share(landing: Path, share: float) -> int:
-    """Change ``share`` of the report files (a line appended): the delta of a refresh."""
+    """Change ``share`` of the report files (an ASCII line appended, so the file stays valid in
+    whichever encoding it was written): the delta of a refresh."""
     files = sorted(p for p in landing.rglob("*") if p.suffix in (".html", ".htm", ".txt"))
     step = max(1, round(1 / share))
     changed = files[::step]
     for path in changed:
         with path.open("ab") as handle:
-            handle.write("\n<!-- 更正 -->\n".encode() if path.suffix != ".txt" else "\n（更正）\n".encode())
+            handle.write(b"\n<!-- corrected -->\n" if path.suffix != ".txt" else b"\n(corrected)\n")
     return len(changed)
 
 

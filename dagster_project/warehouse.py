@@ -225,7 +225,7 @@ def publish_warehouse(warehouse: str | os.PathLike[str], publish_dir: str | os.P
     temp = Path(temp_name)
     temp.unlink()  # DuckDB creates the file itself; an empty file is not a database
     try:
-        con = duckdb.connect()
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
         try:
             con.execute(f"ATTACH {sql_string(warehouse)} AS source_db (READ_ONLY)")
             con.execute(f"ATTACH {sql_string(temp)} AS snapshot")

@@ -38,7 +38,8 @@ def warehouse_env(path: str) -> Iterator[None]:
             os.environ["WAREHOUSE_PATH"] = previous
 
 
-YEARLY = "tag:yearly"  # the fact models, incremental by report year
+# the fact models, incremental by report year, and the roll-ups that sum them (built after them)
+YEARLY = "tag:yearly tag:rollup"
 
 
 def build(
