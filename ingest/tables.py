@@ -86,19 +86,27 @@ class Stream:
         )
 
 
+ZONES = ("article20", "applications", "appeals")
+ANCHOR_MAX, END_MAX = 60, 40  # longest key that may be a zone's anchor, or an end heading
+
+
 def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
     """(start, end) token ranges of the article20, applications and appeals zones present.
 
     Each zone opens at its first anchor wherever it stands (reports that reorder the
-    template's chapters still read); it closes at the next zone or an end heading.
+    template's chapters still read); it closes at the next zone or an end heading. One
+    pass tests every key against all anchors at once (most keys match none).
     """
     keys = stream.keys
+    anchors = {zone: vocab.any_of("zones", zone) for zone in ZONES}
+    any_anchor = vocab.any_of_sections("zones", ZONES)
     starts: dict[str, int] = {}
-    for zone in ("article20", "applications", "appeals"):
-        anchor = vocab.any_of("zones", zone)
-        for i in range(len(keys)):
-            if len(keys[i]) <= 60 and anchor.search(keys[i]):
-                starts[zone] = i
+    for i, key in enumerate(keys):
+        if len(key) <= ANCHOR_MAX and any_anchor.search(key):
+            for zone, anchor in anchors.items():
+                if zone not in starts and anchor.search(key):
+                    starts[zone] = i
+            if len(starts) == len(ZONES):
                 break
     ends = vocab.any_of("zones", "end")
     zones: dict[str, tuple[int, int]] = {}
@@ -106,7 +114,7 @@ def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
     for n, (zone, start) in enumerate(ordered):
         end = ordered[n + 1][1] if n + 1 < len(ordered) else len(keys)
         for i in range(start + 1, end):
-            if len(keys[i]) <= 40 and ends.search(keys[i]):
+            if len(keys[i]) <= END_MAX and ends.search(keys[i]):
                 end = i
                 break
         zones[zone] = (start, end)

@@ -37,7 +37,7 @@ from conftest import CLI_TIMEOUT, REPO_ROOT, cli_command, marts_contents, quiet_
 from test_ingest_assets import comparable  # raw tables, the timestamps of STATE_COLUMNS left out
 
 from dagster_project.warehouse import publish_warehouse
-from ingest.pipeline import PARALLEL_FROM, default_workers
+from ingest.lake import PARALLEL_FROM, default_workers
 
 pytestmark = pytest.mark.e2e
 

@@ -60,7 +60,13 @@ def patterns(name: str, section: str) -> tuple[re.Pattern[str], ...]:
 @cache
 def any_of(name: str, section: str) -> re.Pattern[str]:
     """One pattern that matches where any of the section's patterns does."""
-    return re.compile("|".join(f"(?:{p})" for p in load(name)[section]))
+    return any_of_sections(name, (section,))
+
+
+@cache
+def any_of_sections(name: str, sections: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern that matches where any pattern of any of ``sections`` does."""
+    return re.compile("|".join(f"(?:{p})" for section in sections for p in load(name)[section]))
 
 
 @lru_cache(maxsize=1 << 16)
