@@ -674,6 +674,8 @@ def build_bi_marts(warehouse: Path) -> dict:
     started = time.perf_counter()
     command = [dbt_executable(), "run", "--select", "tag:rollup", "--project-dir", str(DBT_PROJECT_DIR)]
     command += ["--profiles-dir", str(DBT_PROJECT_DIR)]
+    # artifacts and logs beside the generated warehouse: the project's own manifest stays as it is
+    command += ["--target-path", str(warehouse.parent / "dbt-target"), "--log-path", str(warehouse.parent)]
     env = {**dbt_env(), "WAREHOUSE_PATH": str(warehouse)}
     subprocess.run(command, cwd=DBT_PROJECT_DIR, env=env, check=True)
     seconds = round(time.perf_counter() - started, 1)
