@@ -35,9 +35,8 @@ FACT_TABLES: dict[str, tuple[str, type]] = {
     "unmapped_cells": ("unmapped", UnmappedCell),
 }
 
-# the tables a parse writes; regions, file versions and the parse log are written elsewhere
-PARSE_TABLES = (
-    "report_files",
+# the tables one parse outcome fills, in the order the parse asset reports them
+PARSED_TABLES = (
     "reports",
     "report_warnings",
     "disclosure_facts",
@@ -47,6 +46,9 @@ PARSE_TABLES = (
     "unmapped_cells",
     "rejected_files",
 )
+# the frames build_frames makes: the registry and the parsed tables (regions, file versions
+# and the parse log are written elsewhere)
+PARSE_TABLES = ("report_files", *PARSED_TABLES)
 
 
 def columns_of(table: str) -> list[str]:

@@ -27,12 +27,12 @@ from pathlib import Path
 import polars as pl
 
 from ingest import PARSER_VERSION
-from ingest.frames import PARSE_TABLES, Rows, to_frame
+from ingest.frames import PARSED_TABLES, Rows, to_frame
 from ingest.pipeline import parse_files
 from ingest.records import ParsedReport, ParseOutcome, RawFile
 
 # the tables a shard writes: the parse's tables (not the registry) and the parse cache
-LAKE_TABLES = (*(t for t in PARSE_TABLES if t != "report_files"), "parse_log")
+LAKE_TABLES = (*PARSED_TABLES, "parse_log")
 SHARD_FILES = 400  # files per shard at most: bounds a worker's memory (~150 fact rows a report)
 SHARDS_PER_WORKER = 4  # at least this many shards per worker, so a slow shard does not idle the others
 PARALLEL_FROM = 64  # fewer due files than this are parsed in the calling process

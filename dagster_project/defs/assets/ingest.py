@@ -41,7 +41,7 @@ from dagster_project.warehouse import (
 )
 from ingest import PARSER_VERSION
 from ingest.discover import Known, discover_files, read_sidecar
-from ingest.frames import build_frames
+from ingest.frames import PARSED_TABLES, build_frames
 from ingest.records import RawFile
 from ingest.regions import region_frame
 from ingest.schema import STAGING_TABLES
@@ -49,16 +49,6 @@ from ingest.schema import STAGING_TABLES
 if TYPE_CHECKING:
     from ingest.lake import ShardResult
 
-PARSED_TABLES = (
-    "reports",
-    "report_warnings",
-    "disclosure_facts",
-    "application_facts",
-    "appeal_facts",
-    "transaction_facts",
-    "unmapped_cells",
-    "rejected_files",
-)
 BOOKKEEPING = ("parse_log", "facts_to_rebuild")  # the parse's own state, beside the parsed rows
 FACT_TABLES = tuple(t for t in PARSED_TABLES if t not in ("reports", "rejected_files"))
 DESCRIPTIONS = {
