@@ -44,7 +44,7 @@ def timed_stages(files: list[RawFile]) -> StageTimes:
             decoded = decode_bytes(data)
         except RejectedFile:
             continue
-        text, _ = repair_mojibake(decoded.text)
+        text = repair_mojibake(decoded.text)[0] if decoded.mojibake_possible else decoded.text
         after_decode = time.perf_counter()
         doc = layout(text, raw.extension)
         after_layout = time.perf_counter()

@@ -48,6 +48,9 @@ class Decoded:
     text: str
     encoding: str
     warnings: list[ParseWarning] = field(default_factory=list)
+    # False where the text cannot hold mojibake, so repair_mojibake need not scan it: UTF-8
+    # bytes without 0xC3 decode to no character of U+00C0–U+00FF, where every run begins
+    mojibake_possible: bool = True
 
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -81,7 +84,7 @@ def decode_bytes(data: bytes) -> Decoded:
         if data.startswith(bom):
             return Decoded(data[len(bom) :].decode(encoding, errors="replace"), encoding)
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return Decoded(data.decode("utf-8"), "utf-8", mojibake_possible=b"\xc3" in data)
     except UnicodeDecodeError:
         pass
     candidates = []

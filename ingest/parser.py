@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.decode import decode_bytes, repair_mojibake
+from ingest.decode import Decoded, decode_bytes, repair_mojibake
 from ingest.errors import RejectedFile
 from ingest.layout import Document, layout
 from ingest.metadata import find_title, published_date, report_year, resolve_agency
@@ -79,9 +79,12 @@ def text_doubts(content: str) -> list[ParseWarning]:
     return doubts
 
 
-def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseWarning]) -> ParsedReport:
-    text, mojibake = repair_mojibake(text)
-    warnings.extend(mojibake)
+def parse_document(raw: RawFile, decoded: Decoded) -> ParsedReport:
+    warnings = list(decoded.warnings)
+    text = decoded.text
+    if decoded.mojibake_possible:
+        text, mojibake = repair_mojibake(text)
+        warnings.extend(mojibake)
     doc = layout(text, raw.extension)
     warnings.extend(text_doubts("\n".join(doc.raw_lines)))
     sidecar = raw.sidecar or {}
@@ -115,7 +118,7 @@ def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseW
         published_date=published,
         template_version=template_for(tables.template_votes, year[0], tables.has_tables, warnings),
         script=doc.script,
-        encoding=encoding,
+        encoding=decoded.encoding,
         source_shape=doc.shape if tables.has_tables or tables.unmapped else "prose",
         url=sidecar.get("url"),
         warnings=warnings,
@@ -130,8 +133,7 @@ def parse_document(raw: RawFile, text: str, encoding: str, warnings: list[ParseW
 def parse_bytes(raw: RawFile, data: bytes) -> ParseOutcome:
     """Parse one file's bytes; every failure becomes a :class:`Rejection` with an error code."""
     try:
-        decoded = decode_bytes(data)
-        return parse_document(raw, decoded.text, decoded.encoding, list(decoded.warnings))
+        return parse_document(raw, decode_bytes(data))
     except RejectedFile as rejected:
         return Rejection(raw.source_path, raw.content_sha256, rejected.error_code, rejected.message)
     except Exception as error:  # a parser bug must not lose the file: it is recorded with its cause
