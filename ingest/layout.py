@@ -207,9 +207,10 @@ BLOCKS = frozenset(BLOCK_TAGS) | {"td", "th", "table", "body", "html"}
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
-# a block boundary, a table's place and a cell's start in the serialised text: Unicode noncharacters, which no
-# report prints (lxml refuses control characters in text)
-BREAK, TABLE_MARK, CELL_MARK = "\ufdd0", "\ufdd1", "\ufdd2"
+# a block boundary, a table's place, a row's and a cell's start in the serialised text: Unicode
+# noncharacters, which no report prints (lxml refuses control characters in text)
+BREAK, TABLE_MARK, ROW_MARK, CELL_MARK = "\ufdd0", "\ufdd1", "\ufdd3", "\ufdd2"
+MARKS = (BREAK, TABLE_MARK, ROW_MARK, CELL_MARK)
 
 
 def cell_text(cell: lxml.etree._Element) -> str:
@@ -217,87 +218,79 @@ def cell_text(cell: lxml.etree._Element) -> str:
     return squash_spaces(lxml.etree.tostring(cell, method="text", encoding=str, with_tail=False))
 
 
-CELL_TAGS = frozenset({"td", "th"})
-
-
-def row_texts(row: lxml.etree._Element) -> list[str]:
-    """The text of each cell of a row: marks at the cells' starts, one C serialisation, a split."""
-    cells = [cell for cell in row if cell.tag in CELL_TAGS]
-    if len(cells) != len(row):  # markup between the cells: its text is no cell's, read cell by cell
-        return [cell_text(cell) for cell in cells]
-    for cell in cells:
-        cell.text = CELL_MARK + cell.text if cell.text else CELL_MARK
-        cell.tail = None
-    row.text = None
-    text = lxml.etree.tostring(row, method="text", encoding=str, with_tail=False)
-    return [squash_spaces(cell) for cell in text.split(CELL_MARK)[1:]]
-
-
-def table_tokens(table: lxml.etree._Element) -> list[Token]:
-    """Cells of one data table in reading order; row spans stay where the source put them.
-
-    The table's elements are changed (cell marks): it is read once, then replaced.
-    """
-    tokens: list[Token] = []
-    for row in table.iter("tr"):
-        # positional arguments and a list: a third of the cost of keywords in a generator (~250 cells a page)
-        tokens.extend([Token(text, "", "", n == 0, True) for n, text in enumerate(row_texts(row))])
-    return tokens
-
-
 def html_hints(root: lxml.etree._Element) -> dict[str, str]:
     """Title, publication date and source the page's <meta>, <title> and first heading give."""
     hints: dict[str, str] = {}
-    for meta in root.iter("meta"):
-        key = META_HINTS.get((meta.get("name") or "").strip().lower())
-        content = squash_spaces(meta.get("content") or "")
+    first: dict[str, lxml.etree._Element] = {}  # the first <title>, <h1> and <h2>: one walk of the tree
+    for element in root.iter("meta", "title", "h1", "h2"):
+        if element.tag != "meta":
+            first.setdefault(element.tag, element)
+            continue
+        key = META_HINTS.get((element.get("name") or "").strip().lower())
+        content = squash_spaces(element.get("content") or "")
         if key and content and key not in hints:
             hints[key] = content
-    title = root.find(".//title")
+    title = first.get("title")
     if title is not None and "title" not in hints and (text := cell_text(title)):
         hints["page_title"] = text
     for tag in ("h1", "h2"):
-        heading = root.find(f".//{tag}")
+        heading = first.get(tag)
         if heading is not None and (text := cell_text(heading)):
             hints.setdefault("heading", text)
             break
     return hints
 
 
-MARK_BLOCKS = tuple(BLOCKS - {"html"})
+# The page's text with its structure marked, written in C by libxslt in one pass: a break at
+# both ends of every block; an innermost table (one holding no table) as a table mark, then
+# for each of its rows (``.//tr``, in document order) a row mark and, for each cell of the
+# row, a cell mark and the cell's whole text. What lies in a data table outside its cells
+# (captions, stray text between rows or cells) is no cell's and is left out.
+MARKED_BLOCKS = "|".join(sorted(BLOCKS - {"html"}))
+PAGE_TEXT = lxml.etree.XSLT(
+    lxml.etree.XML(
+        f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="{MARKED_BLOCKS}">{BREAK}<xsl:apply-templates/>{BREAK}</xsl:template>
+<xsl:template match="table[not(.//table)]" priority="2">{BREAK}{TABLE_MARK}<xsl:for-each select=".//tr"
+>{ROW_MARK}<xsl:for-each select="td|th">{CELL_MARK}<xsl:value-of select="."/></xsl:for-each
+></xsl:for-each>{BREAK}</xsl:template>
+</xsl:stylesheet>""".encode()
+    )
+)
+
+
+def table_tokens(marked: str) -> list[Token]:
+    """The cell tokens of one data table's marked text (``PAGE_TEXT``); rows without cells vanish."""
+    tokens: list[Token] = []
+    for row in marked.split(ROW_MARK)[1:]:
+        # positional arguments and a list: a third of the cost of keywords in a generator
+        cells = row.split(CELL_MARK)[1:]
+        tokens.extend([Token(squash_spaces(cell), "", "", n == 0, True) for n, cell in enumerate(cells)])
+    return tokens
 
 
 def html_tokens(root: lxml.etree._Element) -> list[Token]:
     """Cell tokens of the innermost tables and one token per line of the rest, in reading order.
 
-    Python touches only tables and block elements: each block gets a break at both ends,
-    each innermost table (read cell by cell first) is replaced by a mark, and lxml's C
-    serialiser writes the text of everything else; a text node's own newlines stay spaces.
+    libxslt writes the marked text (``PAGE_TEXT``: half the time of marking the tree from
+    Python and serialising it); Python only splits it. A text node's own newlines stay spaces.
     """
     lxml.etree.strip_elements(root, *SKIPPED_TAGS, lxml.etree.Comment, lxml.etree.PI, with_tail=False)
-    tables = [table for table in root.iter("table") if table.find(".//table") is None]
-    table_cells = []
-    for n, table in enumerate(tables):
-        table_cells.append(table_tokens(table))
-        tail = table.tail
-        table.clear()
-        table.text, table.tail = f"{BREAK}{TABLE_MARK}{n}{BREAK}", tail
-    for element in root.iter(MARK_BLOCKS):
-        element.text = BREAK + element.text if element.text else BREAK
-        element.tail = BREAK + element.tail if element.tail else BREAK
     tokens: list[Token] = []
-    for line in lxml.etree.tostring(root, method="text", encoding=str, with_tail=False).split(BREAK):
+    for line in str(PAGE_TEXT(root)).split(BREAK):
         if line.startswith(TABLE_MARK):
-            tokens.extend(table_cells[int(line[1:])])
+            tokens.extend(table_tokens(line))
         elif line := squash_spaces(line):
-            tokens.append(Token(line, row_start=True))
+            tokens.append(Token(line, "", "", True))
     return tokens
 
 
 def layout_html(text: str) -> Document:
     """Prose lines from the block structure; tables (innermost only) as cell tokens."""
-    if BREAK in text or TABLE_MARK in text or CELL_MARK in text:
-        text = text.replace(BREAK, " ").replace(TABLE_MARK, " ").replace(CELL_MARK, " ")
+    for mark in MARKS:
+        if mark in text:
+            text = text.replace(mark, " ")
     try:
         root = lxml.etree.fromstring(XML_DECLARATION.sub("", text, count=1), HTML_PARSER)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
