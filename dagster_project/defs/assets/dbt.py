@@ -8,6 +8,7 @@ closed the warehouse (dbt opens the file itself).
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from dagster_project.translator import WarehouseTranslator
 from dagster_project.warehouse import DuckDBWarehouse
 
 TRANSLATOR = WarehouseTranslator()
+PARTIAL_PARSE = "partial_parse.msgpack"
 KEEP_RUN_DIRS = 3  # target/dbt_warehouse-<run>-<id>/ of the latest runs, for their logs and artifacts
 
 
@@ -49,6 +51,7 @@ def build(
         invocation = dbt.cli(["build", *args], context=context)
     # dbt holds the DuckDB file until it exits: collect its events, then count the rows
     events = list(invocation.stream())
+    keep_partial_parse(invocation.target_path)
     prune_invocation_dirs(context.op_execution_context.op.name, keep=KEEP_RUN_DIRS)
     keys = {
         e.output_name: context.asset_key_for_output(e.output_name) for e in events if isinstance(e, dg.Output)
@@ -60,6 +63,28 @@ def build(
                 {**event.metadata, "dagster/row_count": counts[keys[event.output_name]]}
             )
         yield event
+
+
+def keep_partial_parse(invocation_target: Path) -> None:
+    """Hand this invocation's parse state to the next one (dagster-dbt copies it from target/).
+
+    dbt re-parses the whole project (~3 s) when its profile (the warehouse path) or its vars
+    differ from the saved state's; ``dbt parse`` saved it for whatever warehouse it was run
+    with. A run's state is right for the next run on the same warehouse. dbt checks the
+    state's hashes itself, so a state saved for another warehouse only costs a full parse.
+    """
+    if not invocation_target.is_absolute():  # dagster-dbt gives it relative to the project
+        invocation_target = DBT_PROJECT.project_dir / invocation_target
+    saved = invocation_target / PARTIAL_PARSE
+    if not saved.is_file():
+        return
+    target = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / PARTIAL_PARSE
+    temp = target.with_name(f".{PARTIAL_PARSE}.{os.getpid()}")
+    try:
+        shutil.copyfile(saved, temp)
+        os.replace(temp, target)
+    except OSError:
+        temp.unlink(missing_ok=True)
 
 
 def row_counts(warehouse: DuckDBWarehouse, keys: set[dg.AssetKey]) -> dict[dg.AssetKey, int]:
@@ -90,7 +115,8 @@ def row_counts(warehouse: DuckDBWarehouse, keys: set[dg.AssetKey]) -> dict[dg.As
 )
 def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
     """Staging views, dimensions, identities and audit: rebuilt whole (they are small or cross-year)."""
-    yield from build(context, dbt, warehouse, [])
+    # the same vars as dbt_yearly's on a run of new or changed files: one dbt parse state serves both
+    yield from build(context, dbt, warehouse, ["--vars", dbt_vars(None)])
 
 
 @dbt_assets(
