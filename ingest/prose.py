@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from ingest.numbers import read_cell, to_wan
 from ingest.records import AppealFact, ApplicationFact, DisclosureFact, TransactionFact
 
 SENTENCE = re.compile(r"[^。！？!?\n]+")
+KEY_WORDS = re.compile("条|篇|申请|复议|交易")  # the words extract_prose's rules test a sentence for
 MIN_SENTENCE = 8  # 全年发布信息9条 is the shortest statement worth reading
 CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 PUBLISHED = re.compile(
@@ -44,17 +46,20 @@ class Printed:
     """Text as printed (the report's own script) for a span of the simplified text.
 
     Simplification keeps character positions wherever the two texts have one length,
-    which is nearly always; otherwise the simplified span is the best available.
+    which is nearly always; otherwise the simplified span is the best available. The
+    texts are joined only when a span is asked for (a trading statement: few reports).
     """
 
-    def __init__(self, simplified: str, raw: str):
-        self.simplified = simplified
-        self.raw = raw if len(raw) == len(simplified) else None
+    def __init__(self, lines: list[str], raw_lines: list[str]):
+        self.lines, self.raw_lines = lines, raw_lines
+        self.source: str | None = None
         self.offset = 0  # where the sentence being read starts in the text
 
     def __call__(self, start: int, end: int) -> str:
-        source = self.raw if self.raw is not None else self.simplified
-        return source[self.offset + start : self.offset + end]
+        if self.source is None:
+            simplified, raw = "\n".join(self.lines), "\n".join(self.raw_lines)
+            self.source = raw if len(raw) == len(simplified) else simplified
+        return self.source[self.offset + start : self.offset + end]
 
 
 def channel_of(context: str) -> str | None:
@@ -99,17 +104,27 @@ def published_counts(sentence: str) -> list[tuple[str, Decimal, str]]:
     return found
 
 
+def sentences(lines: list[str]) -> Iterator[tuple[re.Match[str], int]]:
+    """The sentences of the lines that hold a rule's key word, each with its line's offset in
+    the lines joined by newlines (a sentence never spans a line; most lines are cells)."""
+    offset = 0
+    for line in lines:
+        if len(line) >= MIN_SENTENCE and KEY_WORDS.search(line):
+            for match in SENTENCE.finditer(line):
+                yield match, offset
+        offset += len(line) + 1
+
+
 def extract_prose(lines: list[str], raw_lines: list[str]) -> ProseFacts:
     """Facts from the sentences of the report (simplified ``lines``; ``raw_lines`` give the printed text)."""
     facts = ProseFacts()
     seen_channels: set[str] = set()
-    text = "\n".join(lines)
-    printed = Printed(text, "\n".join(raw_lines))
-    for sentence_match in SENTENCE.finditer(text):
+    printed = Printed(lines, raw_lines)
+    for sentence_match, offset in sentences(lines):
         sentence = sentence_match.group(0)
         if len(sentence) < MIN_SENTENCE:
             continue  # table cells and headings: no statement of a fact
-        printed.offset = sentence_match.start()
+        printed.offset = offset + sentence_match.start()
         # cheap word tests first: each rule's regex runs only where its key word stands
         if "条" in sentence or "篇" in sentence:
             for channel, count, words in published_counts(sentence):
