@@ -208,8 +208,10 @@ def sql_string(value: str | os.PathLike[str]) -> str:
 def publish_warehouse(warehouse: str | os.PathLike[str], publish_dir: str | os.PathLike[str]) -> Publication:
     """Snapshot ``warehouse`` into ``publish_dir``: a DuckDB file and a Parquet file per published table.
 
-    The snapshot is written with ``COPY FROM DATABASE`` into a temporary file in the same
-    directory, read back for the Parquet files, then swapped in with ``os.replace``: a reader
+    The snapshot is a byte copy of the warehouse file (and of its WAL, if a killed run left
+    one), taken while a read-only connection keeps any writer out, into a temporary file in
+    the same directory; it is checkpointed and read back for the Parquet files, then swapped
+    in with ``os.replace``: a reader
     sees the old file or the new one, never half of one. Each Parquet file is swapped the same
     way; Parquet files of tables that no longer exist are removed. Temporary files that a
     publication killed midway left behind (SIGKILL skips the clean-up below) are removed first:
@@ -225,12 +227,10 @@ def publish_warehouse(warehouse: str | os.PathLike[str], publish_dir: str | os.P
     temp = Path(temp_name)
     temp.unlink()  # DuckDB creates the file itself; an empty file is not a database
     try:
+        copy_database(Path(warehouse), temp)
         con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
         try:
-            con.execute(f"ATTACH {sql_string(warehouse)} AS source_db (READ_ONLY)")
             con.execute(f"ATTACH {sql_string(temp)} AS snapshot")
-            con.execute("COPY FROM DATABASE source_db TO snapshot")
-            con.execute("DETACH source_db")
             tables = con.execute(
                 "SELECT schema_name, table_name FROM duckdb_tables()"
                 " WHERE database_name = 'snapshot' AND list_contains(?, schema_name)"
@@ -252,6 +252,25 @@ def publish_warehouse(warehouse: str | os.PathLike[str], publish_dir: str | os.P
             leftover.unlink(missing_ok=True)
     published.removed_parquet = remove_stale_parquet(target_dir, published.parquet_files)
     return published
+
+
+def copy_database(source: Path, copy: Path) -> None:
+    """Copy the DuckDB file ``source`` byte for byte (its WAL too) to ``copy``.
+
+    Far cheaper than ``COPY FROM DATABASE``, which rewrote every table (45 s at 200,000
+    reports, for a 1 % delta as for a full build). The read-only connection held meanwhile is
+    DuckDB's own guard: no process can write the file while it is copied (one that holds it
+    for writing makes the connection fail, as the attach of old did).
+    """
+    guard = duckdb.connect(config={"memory_limit": MEMORY_LIMIT})
+    try:
+        guard.execute(f"ATTACH {sql_string(source)} AS source_db (READ_ONLY)")
+        shutil.copyfile(source, copy)
+        wal = source.with_name(source.name + ".wal")
+        if wal.is_file():  # changes not yet checkpointed: replayed when the copy is attached
+            shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+    finally:
+        guard.close()
 
 
 def remove_leftovers(target_dir: Path) -> list[Path]:

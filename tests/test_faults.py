@@ -5,7 +5,7 @@ Two warehouses are built from one landing dir, side by side (the two cores share
 - Two runs at once: run A takes the run lock; while it holds it, run B
   (``WAREHOUSE_LOCK_WAIT_SECONDS=3``) and run C (default wait) start. B must stop before any
   step, naming A; C must wait, then succeed. A is an uninterrupted run (nothing else touched
-  the warehouse while it held the lock): its published snapshot, a ``COPY FROM DATABASE`` of
+  the warehouse while it held the lock): its published snapshot, a byte copy of
   the whole warehouse (raw schema included) copied as A ends, is the reference.
 - Killed runs: one run after another on a fresh warehouse gets SIGKILL on its whole process
   group (Dagster, the parse's worker pool, dbt) at a chosen point: while the parse's workers
@@ -364,7 +364,7 @@ def kill_chain(root: Path, landing: Path) -> KillChain:
     def snapshot_is_written() -> bool:
         for path in published.glob(".warehouse-*.duckdb.tmp"):
             try:
-                if path.stat().st_size > 0:  # DuckDB has created it: COPY FROM DATABASE is running
+                if path.stat().st_size > 0:  # the warehouse is being copied into it
                     return True
             except FileNotFoundError:
                 pass

@@ -67,6 +67,24 @@ def test_publish_replaces_atomically_and_drops_stale_parquet(tmp_path: Path) -> 
         assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 4
 
 
+def test_publish_takes_in_what_only_the_wal_holds(tmp_path: Path) -> None:
+    """A run killed before DuckDB checkpointed leaves changes in the WAL: the copy has them too."""
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "pub"
+    build_warehouse(warehouse, 3)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("PRAGMA disable_checkpoint_on_shutdown")
+        con.execute("SET checkpoint_threshold = '1GB'")
+        con.execute("INSERT INTO marts.dim_report SELECT 7, ['c']")
+    assert Path(f"{warehouse}.wal").is_file()
+
+    publication = publish_warehouse(warehouse, published)
+
+    assert publication.tables["marts.dim_report"] == 4
+    assert not (published / "warehouse.duckdb.wal").exists()
+    with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 4
+
+
 def test_publish_reads_the_warehouse_read_only(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     build_warehouse(warehouse, 1)
