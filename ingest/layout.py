@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import lxml.etree
 
-from ingest.script import detect_script, to_simplified
-from ingest.text import LABEL_QUOTES, fold_width, is_blank, squash_spaces
+from ingest.convert import convert_lines, script_of
+from ingest.text import is_blank, squash_spaces
 
 BLOCK_TAGS = (
     "p",
@@ -78,34 +78,13 @@ class Document:
     hints: dict[str, str] = field(default_factory=dict)  # from HTML <title>/<meta>
 
 
-# applied once to the joined text of all tokens instead of once per token: runs of white space
-# but the line break, and (once spaces are single) a label key's dropped characters
-SPACE_RUN = re.compile(r"[^\S\n]+")
-LABEL_DROP_IN_LINES = re.compile(f"[ {LABEL_QUOTES}]")
-
-
-def simplified_lines(raws: list[str]) -> tuple[list[str], str]:
-    """Each raw line simplified and width-folded (one conversion call for all), and the
-    script of the whole (``ingest.script.detect_script``)."""
-    folded = fold_width("\n".join(raws))
-    converted = to_simplified(folded)
-    lines = converted.split("\n")
-    if len(lines) != len(raws):  # a conversion that merged lines: convert them one by one
-        lines = [to_simplified(fold_width(r)) for r in raws]
-    return lines, detect_script(folded, converted)
-
-
 def simplify_tokens(tokens: list[Token]) -> str:
     """Fill ``Token.text`` and ``Token.key`` of all tokens; the script of their text."""
-    texts, script = simplified_lines([t.raw.replace("\n", " ") for t in tokens])
-    joined = "\n".join(texts)
-    if "  " in joined:  # raws are squashed, but a zero-width character folded away leaves two
-        joined = SPACE_RUN.sub(" ", joined)
-    keys = LABEL_DROP_IN_LINES.sub("", joined).split("\n")
-    for token, text, key in zip(tokens, joined.split("\n"), keys, strict=True):
-        token.text = text.strip()
-        token.key = key
-    return script
+    converted = convert_lines([t.raw.replace("\n", " ") if "\n" in t.raw else t.raw for t in tokens])
+    for token, line in zip(tokens, converted, strict=True):
+        token.text = line.text
+        token.key = line.key
+    return script_of(converted)
 
 
 def text_shape(lines: list[str]) -> str:
@@ -194,8 +173,8 @@ def finish(shape: str, tokens: list[Token], raw_lines: list[str] | None, hints: 
     script = simplify_tokens(tokens)
     if raw_lines is None:  # every line is a token (HTML): one conversion serves both
         return Document(shape, tokens, [t.text for t in tokens], [t.raw for t in tokens], script, hints)
-    lines, script = simplified_lines(raw_lines)
-    return Document(shape, tokens, lines, raw_lines, script, hints)
+    converted = convert_lines(raw_lines)
+    return Document(shape, tokens, [line.line for line in converted], raw_lines, script_of(converted), hints)
 
 
 # --- HTML -------------------------------------------------------------------------------------
