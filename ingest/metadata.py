@@ -256,8 +256,13 @@ def published_date(
 
 def signature_date(lines: list[str], warnings: list[ParseWarning]) -> dt.date | None:
     """The date under the signature: a line near the end holding only a date (2021年1月20日)."""
-    tail = [line.strip() for line in lines if line.strip()][-SIGNATURE_LINES:]
-    for line in reversed(tail):
+    tail: list[str] = []  # the last non-blank lines, the last first
+    for line in reversed(lines):
+        if stripped := line.strip():
+            tail.append(stripped)
+            if len(tail) == SIGNATURE_LINES:
+                break
+    for line in tail:
         match = DATE.fullmatch(line.rstrip("日").strip()) or DATE.fullmatch(line)
         if match:
             return to_date(match, warnings)

@@ -30,8 +30,9 @@ MIN_CHAPTERS = 3
 REPORT_TITLE = re.compile(r"(?:信息公开|政务公开).{0,12}?(?:报告|年报)$")
 TITLE_LINES = 12
 LOST_CHARACTERS = re.compile(r"\?{3,}|\ufffd{2,}")
-# A year run into its month (20201月1日): a typo worth a warning, never a date.
-DATE_TYPO = re.compile(r"(?<!\d)(?:19|20)\d{2}(?:1[0-2]|[1-9])月\d{1,2}日")
+# A year run into its month (20201月1日): a typo worth a warning, never a date. (No digit before
+# the year: tested after its first two digits, so the regex engine can skip to a 1 or a 2.)
+DATE_TYPO = re.compile(r"(?:19|20)(?<!\d\d\d)\d{2}(?:1[0-2]|[1-9])月\d{1,2}日")
 
 
 def template_for(votes: dict[str, int], year: int, has_tables: bool, warnings: list[ParseWarning]) -> str:
