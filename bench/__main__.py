@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.bi import time_queries
 from bench.e2e import make_run, touch_share, write_results
-from bench.stages import corpus_files, lxml_floor_ms, parse_ms_per_page, parse_throughput, timed_stages
+from bench.stages import corpus_files, page_times, parse_throughput, timed_stages
 
 RESULTS = Path(__file__).resolve().parent / "results"
 STAGE_SAMPLE = 1000  # files timed stage by stage (one core)
@@ -35,8 +35,8 @@ def bench_size(n: int, work: Path) -> dict:
     files = corpus_files(landing)
     sample = files[:: max(1, len(files) // STAGE_SAMPLE)][:STAGE_SAMPLE]  # every year and shape
     stages = timed_stages(sample)
-    floor = lxml_floor_ms(sample)
-    per_page = parse_ms_per_page(sample)
+    pages = page_times(sample)
+    floor, per_page = (pages.floor_ms, pages.parse_ms) if pages else (None, None)
     rate, reports = parse_throughput(files[:: max(1, len(files) // THROUGHPUT_SAMPLE)][:THROUGHPUT_SAMPLE])
     warehouse, published, home = work / f"w_{n}.duckdb", work / f"pub_{n}", work / f"home_{n}"
     full = make_run(landing, warehouse, published, home, work / f"run_{n}.log")
