@@ -36,9 +36,9 @@ def test_report_years_are_the_partitions() -> None:
     keys = report_year_keys(dt.date(2027, 2, 5))
     assert keys[0] == str(FIRST_REPORT_YEAR) == "2008" and keys[-1] == "2027"
     assert full_range() == f"2008...{dt.date.today().year}"
-    assert json.loads(dbt_vars([2020])) == {"report_years": [2020, 2020]}
-    assert json.loads(dbt_vars([2019, 2020, 2021])) == {"report_years": [2019, 2021]}
-    assert json.loads(dbt_vars(None)) == {"report_years": None}
+    assert json.loads(dbt_vars([2020], delta=False)) == {"report_years": [2020, 2020], "delta_tests": False}
+    assert json.loads(dbt_vars([2019, 2020, 2021], delta=False))["report_years"] == [2019, 2021]
+    assert json.loads(dbt_vars(None, delta=True)) == {"report_years": None, "delta_tests": True}
 
 
 def test_a_new_files_run_rebuilds_only_what_was_parsed(tmp_path: Path) -> None:

@@ -114,9 +114,19 @@ def row_counts(warehouse: DuckDBWarehouse, keys: set[dg.AssetKey]) -> dict[dg.As
     backfill_policy=SINGLE_RUN,
 )
 def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
-    """Staging views, dimensions, identities and audit: rebuilt whole (they are small or cross-year)."""
-    # the same vars as dbt_yearly's on a run of new or changed files: one dbt parse state serves both
-    yield from build(context, dbt, warehouse, ["--vars", dbt_vars(None)])
+    """Staging views, dimensions, identities and audit.
+
+    Dimensions and audit are rebuilt whole (they are small). ``fct_identity_checks`` is
+    incremental (dbt/macros/identity_scope.sql): a run of new or changed files re-evaluates
+    only the reports whose identities may have changed and tests only those rows
+    (dbt/macros/delta_tests.sql); a run that rebuilds the facts' years (a backfill, a
+    changed dbt project, a first build) rebuilds it whole (``--full-refresh``) and tests
+    every row.
+    """
+    delta = not rebuilds_years(context.run.run_config, facts_state_path(warehouse.path), dbt_project_digest())
+    # on a delta, the same vars as dbt_yearly's: one dbt parse state serves both invocations
+    args = ["--vars", dbt_vars(None, delta=delta)]
+    yield from build(context, dbt, warehouse, args if delta else [*args, "--full-refresh"])
 
 
 @dbt_assets(
@@ -142,16 +152,20 @@ def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     years = years_of(context) if rebuilds_years(context.run.run_config, state, digest) else None
     if years is None:
         context.log.info("new or changed files only: the facts take in the re-parsed reports alone")
-    yield from build(context, dbt, warehouse, ["--vars", dbt_vars(years)])
+    yield from build(context, dbt, warehouse, ["--vars", dbt_vars(years, delta=years is None)])
     # the build succeeded (a failed one raises in build()): the queue is taken in
     with warehouse.connect() as con:
         con.execute("DELETE FROM raw.facts_to_rebuild")
     state.write_text(json.dumps({"dbt_project_digest": digest}), encoding="utf-8")
 
 
-def dbt_vars(years: list[int] | None) -> str:
-    """The dbt vars of a run over ``years``, or of a run applying differences only (None)."""
-    return json.dumps({"report_years": [min(years), max(years)] if years else None})
+def dbt_vars(years: list[int] | None, delta: bool) -> str:
+    """The dbt vars of a run over ``years``, or of a run applying differences only (None).
+
+    ``delta_tests``: the row-by-row tests of the incremental marts read only the rows this
+    run wrote (dbt/macros/delta_tests.sql).
+    """
+    return json.dumps({"report_years": [min(years), max(years)] if years else None, "delta_tests": delta})
 
 
 def facts_state_path(warehouse_path: str) -> Path:

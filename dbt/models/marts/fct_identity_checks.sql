@@ -1,5 +1,14 @@
 {#- Every accounting identity of contract §4, evaluated: one row per
-    report × rule × scope, unioned from the int_identity__<rule> models. -#}
+    report × rule × scope, unioned from the int_identity__<rule> models. Incremental
+    (macros/identity_scope.sql): a build replaces the rows of the reports in
+    int_identity_scope, removes those of reports that are gone, and records the reports it
+    was built from (identity_state) in the same transaction. -#}
+{{ config(
+    materialized='incremental',
+    on_schema_change='fail',
+    pre_hook="{{ identity_delete() }}",
+    post_hook="{{ identity_state_write() }}"
+) }}
 {% set rules = var('rule_codes') %}
 {% for rule in rules %}
 select

@@ -6,7 +6,7 @@
 with cells as (
     select report_id, applicant_type, outcome_code, outcome_group, value
     from {{ ref('int_applications') }}
-    where source_method = 'table' and applicant_type is not null
+    where source_method = 'table' and applicant_type is not null and {{ in_identity_scope() }}
 ),
 
 by_applicant as (

@@ -3,6 +3,13 @@
     (int_report_pairs; table rows only). Emitted where both rows exist. -#}
 with pairs as (
     select report_id, prior_report_id from {{ ref('int_report_pairs') }}
+    where {{ in_identity_scope() }}
+),
+
+paired as (
+    select report_id from pairs
+    union all
+    select prior_report_id from pairs
 ),
 
 cells as (
@@ -11,6 +18,7 @@ cells as (
     where source_method = 'table'
       and applicant_type is not null
       and outcome_code in ('carried_forward', 'carried_over')
+      and report_id in (select report_id from paired)
 ),
 
 forwarded as (

@@ -4,6 +4,13 @@
     the item, so a gb2019 → gb2021 template change gives no row. -#}
 with pairs as (
     select report_id, prior_report_id from {{ ref('int_report_pairs') }}
+    where {{ in_identity_scope() }}
+),
+
+paired as (
+    select report_id from pairs
+    union all
+    select prior_report_id from pairs
 ),
 
 items as (
@@ -15,6 +22,7 @@ items as (
         max(case when measure_code = 'change' then value end) as change
     from {{ ref('stg_disclosure_facts') }}
     where source_method = 'table' and item_code is not null
+      and report_id in (select report_id from paired)
     group by report_id, item_code
 ),
 

@@ -13,6 +13,7 @@ with channels as (
       and measure_code = 'count'
       and source_method = 'prose'
       and channel is not null
+      and {{ in_identity_scope() }}
     group by report_id, channel
 ),
 

@@ -7,9 +7,11 @@
 with facts as (
     select report_id, outcome_code || '.' || applicant_type as scope, value, source_method
     from {{ ref('int_applications') }}
+    where {{ in_identity_scope() }}
     union all
     select report_id, appeal_kind || '.' || result_code as scope, value, source_method
     from {{ ref('stg_appeal_facts') }}
+    where {{ in_identity_scope() }}
     union all
     select
         report_id,
@@ -18,6 +20,7 @@ with facts as (
         value,
         source_method
     from {{ ref('stg_disclosure_facts') }}
+    where {{ in_identity_scope() }}
 ),
 
 prose as (
