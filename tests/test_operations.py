@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 import pytest
 
-from dagster_project.defs.assets.dbt import dbt_project_digest, dbt_vars, rebuilds_years
+from dagster_project.defs.assets.dbt import (
+    dbt_project_digest,
+    dbt_vars,
+    rebuilds_years,
+    record_unit_tests,
+    unit_test_args,
+)
 from dagster_project.defs.jobs import NEW_FILES_ONLY
 from dagster_project.defs.partitions import FIRST_REPORT_YEAR, full_range, report_year_keys
 from dagster_project.defs.sensors import changed_files
@@ -51,6 +57,15 @@ def test_a_new_files_run_rebuilds_only_what_was_parsed(tmp_path: Path) -> None:
     assert rebuilds_years({}, state, "abc")  # the dbt assets alone, or a backfill
     assert rebuilds_years({"ops": {"parsed_reports": {"config": {"reparse": True}}}}, state, "abc")
     assert len(dbt_project_digest()) == 64
+
+
+def test_a_delta_skips_the_unit_tests_this_dbt_project_passed(tmp_path: Path) -> None:
+    warehouse = str(tmp_path / "warehouse.duckdb")
+    assert unit_test_args("dbt_warehouse", warehouse, "abc") == []  # never run: run them
+    record_unit_tests("dbt_warehouse", warehouse, "abc")
+    assert unit_test_args("dbt_warehouse", warehouse, "abc") == ["--exclude-resource-type", "unit_test"]
+    assert unit_test_args("dbt_yearly", warehouse, "abc") == []  # each asset its own
+    assert unit_test_args("dbt_warehouse", warehouse, "changed") == []  # new dbt SQL: again
 
 
 def test_every_year_partitioned_asset_backfills_in_one_run(defs: dg.Definitions) -> None:

@@ -123,10 +123,13 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareho
     changed dbt project, a first build) rebuilds it whole (``--full-refresh``) and tests
     every row.
     """
-    delta = not rebuilds_years(context.run.run_config, facts_state_path(warehouse.path), dbt_project_digest())
+    digest = dbt_project_digest()
+    delta = not rebuilds_years(context.run.run_config, facts_state_path(warehouse.path), digest)
     # on a delta, the same vars as dbt_yearly's: one dbt parse state serves both invocations
     args = ["--vars", dbt_vars(None, delta=delta)]
-    yield from build(context, dbt, warehouse, args if delta else [*args, "--full-refresh"])
+    args += unit_test_args("dbt_warehouse", warehouse.path, digest) if delta else ["--full-refresh"]
+    yield from build(context, dbt, warehouse, args)
+    record_unit_tests("dbt_warehouse", warehouse.path, digest)
 
 
 @dbt_assets(
@@ -152,7 +155,11 @@ def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     years = years_of(context) if rebuilds_years(context.run.run_config, state, digest) else None
     if years is None:
         context.log.info("new or changed files only: the facts take in the re-parsed reports alone")
-    yield from build(context, dbt, warehouse, ["--vars", dbt_vars(years, delta=years is None)])
+    args = ["--vars", dbt_vars(years, delta=years is None)]
+    if years is None:
+        args += unit_test_args("dbt_yearly", warehouse.path, digest)
+    yield from build(context, dbt, warehouse, args)
+    record_unit_tests("dbt_yearly", warehouse.path, digest)
     # the build succeeded (a failed one raises in build()): the queue is taken in
     with warehouse.connect() as con:
         con.execute("DELETE FROM raw.facts_to_rebuild")
@@ -166,6 +173,38 @@ def dbt_vars(years: list[int] | None, delta: bool) -> str:
     run wrote (dbt/macros/delta_tests.sql).
     """
     return json.dumps({"report_years": [min(years), max(years)] if years else None, "delta_tests": delta})
+
+
+def unit_tests_path(warehouse_path: str) -> Path:
+    """Which dbt project's unit tests passed in each dbt asset: a digest per asset beside the warehouse."""
+    path = Path(warehouse_path)
+    return path.with_name(path.name + ".unit-tests.json")
+
+
+def unit_tests_passed(warehouse_path: str) -> dict[str, str]:
+    try:
+        passed = json.loads(unit_tests_path(warehouse_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return passed if isinstance(passed, dict) else {}
+
+
+def unit_test_args(asset: str, warehouse_path: str, digest: str) -> list[str]:
+    """dbt args of a delta run: no unit tests where this very dbt project's passed already.
+
+    dbt's unit tests hold the SQL to fixtures, not to the data: their outcome is the dbt
+    project's, so a delta run (which never follows a change of the project) need not run
+    them again (~3 s a run). Any other run, or a changed project, runs them.
+    """
+    if unit_tests_passed(warehouse_path).get(asset) == digest:
+        return ["--exclude-resource-type", "unit_test"]
+    return []
+
+
+def record_unit_tests(asset: str, warehouse_path: str, digest: str) -> None:
+    """The asset's dbt build succeeded (a failed one raises in build()), unit tests included."""
+    passed = {**unit_tests_passed(warehouse_path), asset: digest}
+    unit_tests_path(warehouse_path).write_text(json.dumps(passed), encoding="utf-8")
 
 
 def facts_state_path(warehouse_path: str) -> Path:
