@@ -46,6 +46,9 @@ class Index:
     short: dict[str, tuple[Region, ...]]
     children: dict[str, tuple[Region, ...]]
     pattern: re.Pattern[str]  # every full name, longest first
+    # the last characters of the full names: a line without one names no place, and this
+    # test costs a fifth of the search with 3,000 alternatives it spares
+    name_end: re.Pattern[str]
 
 
 @cache
@@ -66,6 +69,7 @@ def index() -> Index:
         {k: tuple(v) for k, v in short.items()},
         {k: tuple(v) for k, v in children.items()},
         re.compile("|".join(map(re.escape, names))),
+        re.compile("[" + "".join(sorted({re.escape(name[-1]) for name in names})) + "]"),
     )
 
 
@@ -149,7 +153,7 @@ def mentioned_regions(lines: list[str]) -> Counter[Region]:
     idx = index()
     counts: Counter[Region] = Counter()
     for line in lines:
-        names = idx.pattern.findall(line)
+        names = idx.pattern.findall(line) if idx.name_end.search(line) else []
         if not names or is_spam_line(line, names):
             continue
         for name in names:
