@@ -87,9 +87,13 @@ def simplify_tokens(tokens: list[Token]) -> str:
     return script_of(converted)
 
 
-def text_shape(lines: list[str]) -> str:
-    tabbed = sum(1 for line in lines if line.startswith("\t"))
-    piped = sum(1 for line in lines if line.rstrip().endswith("|"))
+PIPED_LINE = re.compile(r"\|[^\S\n]*$", re.MULTILINE)  # a line ending in | (white space after it)
+
+
+def text_shape(text: str) -> str:
+    """The shape of a text (its lines split at \\n only): counted by C-level scans of the whole."""
+    tabbed = text.count("\n\t") + text.startswith("\t")
+    piped = len(PIPED_LINE.findall(text))
     if piped >= MIN_SHAPE_LINES and piped >= tabbed:
         return "text_pipes"
     if tabbed >= MIN_SHAPE_LINES:
@@ -157,8 +161,9 @@ def tokens_from_cells(lines: list[str]) -> list[Token]:
 
 
 def layout_text(text: str) -> Document:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    shape = text_shape(lines)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    shape = text_shape(text)
     tokens = {
         "text_tabs": tokens_from_tabs,
         "text_pipes": tokens_from_pipes,
