@@ -11,8 +11,8 @@ build, then a delta that
 - moves agency B's 2023 report to 2025 (its title's year changed): B's 2024 report, unchanged,
   loses its prior, and the moved report pairs with it instead.
 
-The delta evaluates only the reports concerned (``intermediate.int_identity_scope``), and the
-warehouse equals a fresh build of the changed landing directory, marts and audit alike (the
+The delta evaluates only the reports concerned (``intermediate.int_identity_scope``) and sums
+again only the roll-up groups they belong to, and the warehouse equals a fresh build of the changed landing directory, marts and audit alike (the
 stored identity failures included), and so does a further run with nothing changed.
 """
 

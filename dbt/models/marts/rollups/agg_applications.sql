@@ -1,5 +1,6 @@
 {#- Requests by year, template, region and code: what dashboards ask of fct_applications,
     without joining millions of fact rows to dim_report at query time. -#}
+{{ rollup_config() }}
 select
     cast(r.report_year as integer) as report_year,
     cast(r.template_version as varchar) as template_version,
@@ -13,6 +14,7 @@ select
     cast(sum(f.value) as decimal(38, 6)) as value
 from {{ ref('fct_applications') }} as f
 inner join {{ ref('dim_report') }} as r on r.report_id = f.report_id
+{{ rollup_where('r') }}
 group by
     r.report_year, r.template_version, r.region_code,
     f.applicant_type, f.outcome_group, f.outcome_code, f.source_method
