@@ -12,8 +12,9 @@ build, then a delta that
   loses its prior, and the moved report pairs with it instead.
 
 The delta evaluates only the reports concerned (``intermediate.int_identity_scope``) and sums
-again only the roll-up groups they belong to, and the warehouse equals a fresh build of the changed landing directory, marts and audit alike (the
-stored identity failures included), and so does a further run with nothing changed.
+again only the roll-up groups they belong to, and the warehouse equals a fresh build of the
+changed landing directory, marts and audit alike (the stored identity failures included), and
+so does a further run with nothing changed.
 """
 
 from __future__ import annotations
