@@ -5,13 +5,14 @@
     last build are summed again. The reports the last build summed, with their groups, are
     kept in intermediate.rollup_state__<model>, written in the model's own transaction. A run
     over some years (a backfill, a changed dbt project, a first build) rebuilds the roll-up
-    whole (config full_refresh), as does a build with no state. -#}
+    whole (config full_refresh: true; otherwise unset, so dbt's --full-refresh flag decides),
+    as does a build with no state. -#}
 
 {% macro rollup_config() -%}
     {{ config(
         materialized='incremental',
         on_schema_change='fail',
-        full_refresh=(var('report_years', none) is not none),
+        full_refresh=((var('report_years', none) is not none) or none),
         pre_hook="{{ rollup_delete() }}",
         post_hook="{{ rollup_state_write() }}"
     ) }}
