@@ -56,16 +56,33 @@ def read_sidecar(path: Path) -> dict[str, str] | None:
     return {k: str(data[k]) for k in SIDECAR_KEYS if data.get(k) not in (None, "")}
 
 
-def iter_paths(landing_dir: Path) -> Iterator[Path]:
-    """Every regular file below ``landing_dir``, in a stable (sorted) order."""
+def iter_listing(landing_dir: Path) -> Iterator[tuple[Path, list[str]]]:
+    """Each directory below ``landing_dir`` with the names of the files in it, sorted, in a
+    stable (sorted) order."""
     for root, dirs, names in os.walk(landing_dir):
         dirs.sort()
-        for name in sorted(names):
-            yield Path(root) / name
+        yield Path(root), sorted(names)
+
+
+def iter_paths(landing_dir: Path) -> Iterator[Path]:
+    """Every regular file below ``landing_dir``, in a stable (sorted) order."""
+    for root, names in iter_listing(landing_dir):
+        for name in names:
+            yield root / name
+
+
+def suffix_of(name: str) -> str:
+    """``Path(name).suffix``, lower-cased, without making a Path."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def is_report_path(path: Path) -> bool:
-    return path.suffix.lower() in REPORT_EXTENSIONS and not path.name.endswith(SIDECAR_SUFFIX)
+    return is_report_name(path.name)
+
+
+def is_report_name(name: str) -> bool:
+    return suffix_of(name) in REPORT_EXTENSIONS and not name.endswith(SIDECAR_SUFFIX)
 
 
 def discover_files(
@@ -78,27 +95,32 @@ def discover_files(
     """
     found = Discovery()
     known = known or {}
-    for path in iter_paths(Path(landing_dir)):
-        if path.name.endswith(SIDECAR_SUFFIX):
-            continue
-        if not is_report_path(path):
-            found.skipped.append(str(path))
-            continue
-        stat = path.stat()
-        previous = known.get(str(path))
-        if previous and (previous.size_bytes, previous.modified_ns) == (stat.st_size, stat.st_mtime_ns):
-            sha = previous.content_sha256
-        else:
-            sha = sha256_of(path)
-            found.hashed += 1
-        found.files.append(
-            RawFile(
-                source_path=str(path),
-                content_sha256=sha,
-                size_bytes=stat.st_size,
-                extension=path.suffix.lower(),
-                sidecar=read_sidecar(path),
-                modified_ns=stat.st_mtime_ns,
+    for root, names in iter_listing(Path(landing_dir)):
+        prefix = str(root / "x")[:-1]  # str(root / name) for every name, joined as pathlib joins
+        listed = set(names)
+        for name in names:
+            if name.endswith(SIDECAR_SUFFIX):
+                continue
+            path = prefix + name
+            if not is_report_name(name):
+                found.skipped.append(path)
+                continue
+            stat = os.stat(path)
+            previous = known.get(path)
+            if previous and (previous.size_bytes, previous.modified_ns) == (stat.st_size, stat.st_mtime_ns):
+                sha = previous.content_sha256
+            else:
+                sha = sha256_of(Path(path))
+                found.hashed += 1
+            found.files.append(
+                RawFile(
+                    source_path=path,
+                    content_sha256=sha,
+                    size_bytes=stat.st_size,
+                    extension=suffix_of(name),
+                    # the listing says where a sidecar may be: no stat for the files without one
+                    sidecar=read_sidecar(Path(path)) if name + SIDECAR_SUFFIX in listed else None,
+                    modified_ns=stat.st_mtime_ns,
+                )
             )
-        )
     return found

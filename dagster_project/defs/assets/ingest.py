@@ -17,7 +17,7 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -189,15 +189,21 @@ class ParseConfig(dg.Config):
 
 
 def registered_files(con: duckdb.DuckDBPyConnection) -> list[RawFile]:
-    """The files ``raw/report_files`` registered, in discovery order (their sidecars read again)."""
+    """The files ``raw/report_files`` registered, in discovery order, without their sidecars
+    (:func:`with_sidecars` reads them for the files that are parsed)."""
     rows = con.execute(
         "SELECT source_path, content_sha256, size_bytes, extension, modified_ns FROM raw.report_files"
         " ORDER BY rowid"  # discovery order: of two identical files, the first is the report
     ).fetchall()
     return [
-        RawFile(path, sha, size, extension, read_sidecar(Path(path)), modified)
-        for path, sha, size, extension, modified in rows
+        RawFile(path, sha, size, extension, None, modified) for path, sha, size, extension, modified in rows
     ]
+
+
+def with_sidecars(files: list[RawFile]) -> list[RawFile]:
+    """The files with their sidecars read again now (a delta parses 1 % of the registry: the
+    other 99 % cost no stat)."""
+    return [replace(raw, sidecar=read_sidecar(Path(raw.source_path))) for raw in files]
 
 
 def files_to_parse(
@@ -310,7 +316,7 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
     with warehouse.connect() as con:
         ensure_tables(con, [*PARSED_TABLES, *BOOKKEEPING])
         files = registered_files(con)
-        due = files_to_parse(con, files, years)
+        due = with_sidecars(files_to_parse(con, files, years))
         due_paths = {raw.source_path for raw in due}
         reported = dict(con.execute("SELECT content_sha256, source_path FROM raw.reports").fetchall())
     reported = {sha: path for sha, path in reported.items() if path not in due_paths}
