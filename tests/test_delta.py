@@ -25,10 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import run_in_process
-from test_parser_properties import OUTCOMES
-from test_warehouse_model import COLUMNS, HEADINGS, application_values
-
-from report_render import appeal_rows, application_rows, article20_rows, render
+from test_warehouse_model import COLUMNS, application_values, report_html
 
 pytestmark = pytest.mark.e2e
 
@@ -46,20 +43,7 @@ def report(agency: str, year: int, carried_forward: int = 2, broken_total: bool 
         values[("carried_forward", COLUMNS)] += carried_forward - 2
     if broken_total:  # the publisher's arithmetic error: the total column is one too many
         values[("granted", COLUMNS)] += 1
-    article20 = {(i, "issued"): Decimal(2) for i in ("regulations", "normative_documents")}
-    article20 |= {(i, "repealed"): Decimal(1) for i in ("regulations", "normative_documents")}
-    article20 |= {(i, "in_force"): Decimal(5 + year - 2021) for i in ("regulations", "normative_documents")}
-    article20 |= {
-        (i, "decisions"): Decimal(0)
-        for i in ("administrative_licensing", "administrative_penalty", "administrative_enforcement")
-    }
-    article20[("administrative_fees", "fee_amount_wan")] = Decimal(0)
-    tables = [
-        article20_rows("gb2021", article20),
-        application_rows(OUTCOMES["gb2021"], values),
-        appeal_rows([Decimal(0)] * 15),
-    ]
-    return render("html", f"{agency}{year}年政府信息公开工作年度报告", tables, HEADINGS)
+    return report_html(agency, year, values)
 
 
 def contents(warehouse: Path) -> dict[str, list[str]]:

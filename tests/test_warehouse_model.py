@@ -47,7 +47,12 @@ def application_values(carried_over: list[int]) -> dict[tuple[str, int], Decimal
 
 
 def report_text(year: int, carried_over: list[int]) -> str:
-    # 2 issued and 1 repealed a year: in_force grows by one, so in_force_continuity holds
+    return report_html(AGENCY, year, application_values(carried_over))
+
+
+def report_html(agency: str, year: int, applications: dict[tuple[str, int], Decimal]) -> str:
+    """A gb2021 page with these applications; 2 issued and 1 repealed a year: in_force grows
+    by one, so in_force_continuity holds."""
     article20 = {(i, "issued"): Decimal(2) for i in ("regulations", "normative_documents")}
     article20 |= {(i, "repealed"): Decimal(1) for i in ("regulations", "normative_documents")}
     article20 |= {(i, "in_force"): Decimal(5 + year - 2021) for i in ("regulations", "normative_documents")}
@@ -58,10 +63,10 @@ def report_text(year: int, carried_over: list[int]) -> str:
     article20[("administrative_fees", "fee_amount_wan")] = Decimal(0)
     tables = [
         article20_rows("gb2021", article20),
-        application_rows(OUTCOMES["gb2021"], application_values(carried_over)),
+        application_rows(OUTCOMES["gb2021"], applications),
         appeal_rows([Decimal(0)] * 15),
     ]
-    return render("html", f"{AGENCY}{year}年政府信息公开工作年度报告", tables, HEADINGS)
+    return render("html", f"{agency}{year}年政府信息公开工作年度报告", tables, HEADINGS)
 
 
 @pytest.fixture(scope="module")
