@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ingest.regions import Region, all_regions
 
@@ -136,6 +136,7 @@ def county_in_rest(rest: str, prefecture: Region) -> Region | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)  # an agency's name comes back every year, and twice in one report
 def region_of_name(name: str) -> Region | None:
     region, end = prefix_chain(name)
     if region is not None and region.level == "prefecture":
