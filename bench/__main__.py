@@ -28,6 +28,20 @@ def generate(n: int, seed: int, out: Path) -> None:
     )
 
 
+def code_commit() -> str | None:
+    """The commit of the code measured (with ``+dirty`` when it has uncommitted changes)."""
+    repo = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+    try:
+        dirty = "+dirty" if git("status", "--porcelain") else ""
+        return git("rev-parse", "--short", "HEAD").strip() + dirty
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
 def bench_size(n: int, work: Path) -> dict:
     landing = work / f"corpus_{n}"
     if not (landing / "truth.jsonl").is_file():  # a kept work dir's corpus is generated once
@@ -45,6 +59,7 @@ def bench_size(n: int, work: Path) -> dict:
     delta = make_run(landing, warehouse, published, home, work / f"delta_{n}.log")
     run = {
         "n_reports": n,
+        "commit": code_commit(),
         "files": len(files),
         "throughput_files": min(len(files), THROUGHPUT_SAMPLE),
         "reports_parsed": reports,
