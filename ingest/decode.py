@@ -53,16 +53,21 @@ class Decoded:
     mojibake_possible: bool = True
 
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
+NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
+COMMON_HAN_RUN = re.compile("[" + "".join(sorted(COMMON_HAN)) + "]+")
 SAMPLE_CHARS = 4000  # Han characters enough to tell one decoding from another
 
 
 def common_share(text: str) -> float:
-    """The share of the text's Han characters (a sample of them) that are common ones."""
-    han = HAN.findall(text, 0, 4 * SAMPLE_CHARS)[:SAMPLE_CHARS]
+    """The share of the text's Han characters (a sample of them) that are common ones.
+
+    Counted by deleting (in C, one string each) what is not Han, then what is common: half the
+    time of a list of 4,000 one-character strings.
+    """
+    han = NOT_HAN.sub("", text[: 4 * SAMPLE_CHARS])[:SAMPLE_CHARS]
     if not han:
         return 0.0
-    return sum(map(COMMON_HAN.__contains__, han)) / len(han)
+    return (len(han) - len(COMMON_HAN_RUN.sub("", han))) / len(han)
 
 
 def check_not_binary(data: bytes) -> None:

@@ -131,9 +131,23 @@ def county_in_rest(rest: str, prefecture: Region) -> Region | None:
         if county.name in rest:
             return county
         stem = short_name(county.name)
-        if stem and re.search(re.escape(stem) + "(分|县|区|市|旗)", rest):
+        if stem and stem_before_suffix(stem, rest):
             return county
     return None
+
+
+COUNTY_SUFFIXES = frozenset("分县区市旗")
+
+
+def stem_before_suffix(stem: str, rest: str) -> bool:
+    """``stem`` somewhere in ``rest`` right before 分/县/区/市/旗 (a pattern per county would
+    overflow the regex cache: every county of China compiled again and again)."""
+    start = rest.find(stem)
+    while start >= 0:
+        if rest[start + len(stem) : start + len(stem) + 1] in COUNTY_SUFFIXES:
+            return True
+        start = rest.find(stem, start + 1)
+    return False
 
 
 @lru_cache(maxsize=1 << 14)  # an agency's name comes back every year, and twice in one report
