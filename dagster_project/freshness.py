@@ -6,6 +6,13 @@ of the code (ingest, the code location, the dbt project), the parser version and
 paths. ``make run`` compares that with the present and, where nothing changed, says so and
 stops in a second instead of starting Dagster. Every run deletes the state first, so a run
 that fails or is killed leaves none, and the next ``make run`` does the work.
+
+The landing digest costs a ``stat`` of every file (~1 s at 200,000 files). ``make run``
+computes it once, for its check, and hands it to the Dagster process it becomes
+(:data:`DIGEST_ENV`, which names that very process): the run records it instead of
+listing the directory again. The digest is taken before the run registers the files, so a
+file that changes in between leaves a recorded digest that matches nothing, and the next
+``make run`` works again; it can never claim a state the run did not build.
 """
 
 from __future__ import annotations
@@ -17,20 +24,43 @@ from pathlib import Path
 
 from dagster_project.settings import REPO_ROOT
 from ingest import PARSER_VERSION
-from ingest.discover import SIDECAR_SUFFIX, is_report_path, iter_paths
+from ingest.discover import SIDECAR_SUFFIX, is_report_name, iter_listing
 
 CODE_DIRS = ("ingest", "dagster_project", "dbt/models", "dbt/macros", "dbt/tests")
 CODE_FILES = ("dbt/dbt_project.yml", "dbt/profiles.yml", "requirements.lock")
+DIGEST_ENV = "WAREHOUSE_LANDING_DIGEST"  # {"pid", "landing_dir", "digest"}: see the module's doc
 
 
 def landing_digest(landing_dir: Path) -> str:
     """Every report file and sidecar below ``landing_dir`` by path, size and modification time."""
-    digest = hashlib.sha256()
-    for path in iter_paths(landing_dir):
-        if is_report_path(path) or path.name.endswith(SIDECAR_SUFFIX):
-            stat = path.stat()
-            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    lines = []
+    for root, names in iter_listing(landing_dir):
+        prefix = str(root / "x")[:-1]  # str(root / name), as pathlib joins, without a Path a file
+        for name in names:
+            if is_report_name(name) or name.endswith(SIDECAR_SUFFIX):
+                stat = os.stat(prefix + name)
+                lines.append(f"{prefix}{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def handed_over(landing_dir: Path, digest: str) -> dict[str, str]:
+    """The environment entry that hands ``digest`` to the process this one becomes (``execv``)."""
+    value = {"pid": os.getpid(), "landing_dir": str(landing_dir), "digest": digest}
+    return {DIGEST_ENV: json.dumps(value)}
+
+
+def digest_handed_over(landing_dir: Path) -> str | None:
+    """The digest ``make run`` took of ``landing_dir`` just before it became this process, if any."""
+    try:
+        value = json.loads(os.environ.get(DIGEST_ENV, ""))
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    if value.get("pid") != os.getpid() or value.get("landing_dir") != str(landing_dir):
+        return None  # another process's (an inherited variable), or another landing dir's
+    digest = value.get("digest")
+    return digest if isinstance(digest, str) else None
 
 
 def code_digest() -> str:
@@ -68,7 +98,8 @@ def build_state(landing: Path, warehouse: Path, publish_dir: Path, landing_state
 def forget(warehouse: Path, landing: Path) -> None:
     """At a run's start: no state until it succeeds; remember what the run registers."""
     state_path(warehouse).unlink(missing_ok=True)
-    registered_path(warehouse).write_text(json.dumps({"landing_digest": landing_digest(landing)}), "utf-8")
+    digest = digest_handed_over(landing) or landing_digest(landing)
+    registered_path(warehouse).write_text(json.dumps({"landing_digest": digest}), "utf-8")
 
 
 def record(landing: Path, warehouse: Path, publish_dir: Path) -> None:
@@ -80,8 +111,11 @@ def record(landing: Path, warehouse: Path, publish_dir: Path) -> None:
     os.replace(temp, state_path(warehouse))
 
 
-def unchanged(landing: Path, warehouse: Path, publish_dir: Path) -> bool:
-    """True where the last successful run built and published exactly this landing dir with this code."""
+def unchanged(landing: Path, warehouse: Path, publish_dir: Path, digest: str | None = None) -> bool:
+    """True where the last successful run built and published exactly this landing dir with this code.
+
+    ``digest``: the landing digest, if the caller took it already.
+    """
     path = state_path(warehouse)
     if not (path.is_file() and warehouse.is_file() and (publish_dir / "warehouse.duckdb").is_file()):
         return False
@@ -89,4 +123,4 @@ def unchanged(landing: Path, warehouse: Path, publish_dir: Path) -> bool:
         recorded = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return recorded == build_state(landing, warehouse, publish_dir, landing_digest(landing))
+    return recorded == build_state(landing, warehouse, publish_dir, digest or landing_digest(landing))

@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from dagster_project.freshness import unchanged
+from dagster_project.freshness import handed_over, landing_digest, unchanged
 from dagster_project.settings import landing_dir, publish_dir, warehouse_path
 
 
@@ -36,7 +36,8 @@ def command() -> list[str]:
 
 def main() -> None:
     landing, warehouse, published = landing_dir(), warehouse_path(), publish_dir()
-    if unchanged(landing, warehouse, published):
+    digest = landing_digest(landing)
+    if unchanged(landing, warehouse, published, digest):
         print(
             f"nothing to do: {warehouse} and its published copy are the build of {landing} as it is now"
             " (same files, same code). Change a file, or delete the warehouse, to build again."
@@ -44,7 +45,8 @@ def main() -> None:
         return
     args = command()
     sys.stdout.flush()
-    os.execv(args[0], args)
+    # the Dagster process keeps this pid: its run records this digest instead of taking it again
+    os.execve(args[0], args, {**os.environ, **handed_over(landing, digest)})
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Dagster's own evaluation of the definitions.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -194,3 +195,39 @@ def test_make_run_says_nothing_to_do_when_nothing_changed(tmp_path: Path) -> Non
     freshness.record(landing, warehouse, published)
     os.utime(report, ns=(report.stat().st_atime_ns, report.stat().st_mtime_ns + 10**9))
     assert not freshness.unchanged(landing, warehouse, published)  # a file changed
+
+
+def test_a_run_records_the_landing_digest_make_run_handed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make run` hands its digest to the process it becomes; no other process or landing dir takes it."""
+    from dagster_project import freshness
+
+    landing, other, warehouse = tmp_path / "landing", tmp_path / "other", tmp_path / "w.duckdb"
+    for folder in (landing, other):
+        folder.mkdir()
+        (folder / "a.txt").write_text(folder.name, encoding="utf-8")
+    (landing / "a.txt.meta.json").write_text("{}", encoding="utf-8")
+    digest = freshness.landing_digest(landing)
+    assert digest != freshness.landing_digest(other)
+    # the same digest as a walk with a Path and a stat() per file, in listing order
+    from ingest.discover import SIDECAR_SUFFIX, is_report_path, iter_paths
+
+    lines = [
+        f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\n"
+        for p in iter_paths(landing)
+        if is_report_path(p) or p.name.endswith(SIDECAR_SUFFIX)
+    ]
+    assert digest == hashlib.sha256("".join(lines).encode()).hexdigest()
+
+    monkeypatch.setenv(freshness.DIGEST_ENV, freshness.handed_over(landing, "handed")[freshness.DIGEST_ENV])
+    assert freshness.digest_handed_over(landing) == "handed"
+    assert freshness.digest_handed_over(other) is None
+    freshness.forget(warehouse, landing)
+    assert json.loads(freshness.registered_path(warehouse).read_text("utf-8")) == {"landing_digest": "handed"}
+
+    inherited = json.dumps({"pid": os.getpid() + 1, "landing_dir": str(landing), "digest": "handed"})
+    monkeypatch.setenv(freshness.DIGEST_ENV, inherited)  # a variable left from another process
+    assert freshness.digest_handed_over(landing) is None
+    freshness.forget(warehouse, landing)
+    assert json.loads(freshness.registered_path(warehouse).read_text("utf-8")) == {"landing_digest": digest}

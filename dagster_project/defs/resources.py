@@ -4,12 +4,27 @@ Paths come from WAREHOUSE_PATH, WAREHOUSE_LANDING_DIR and WAREHOUSE_PUBLISH_DIR 
 resolved to absolute paths when the code location loads.
 """
 
+from collections.abc import Sequence
+
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from dagster_project.dbt_manifest import DBT_PROJECT, dbt_executable
 from dagster_project.settings import landing_dir, lock_wait_seconds, publish_dir, warehouse_path
 from dagster_project.warehouse import DuckDBWarehouse, LandingDir, PublishDir
+
+
+class WarehouseDbt(DbtCliResource):
+    """dbt as the assets run it, without the in-process dbt adapter dagster-dbt opens for each call.
+
+    dagster-dbt loads the dbt project and its macros into the Dagster process before every
+    ``cli()`` (1.3 s for the first, 0.4 s for each next one) for ``fetch_row_counts()`` and
+    ``fetch_column_metadata()`` alone; the assets use neither (they count their tables'
+    rows themselves once dbt exits, ``defs/assets/dbt.py``).
+    """
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+        return None
 
 
 @dg.definitions
@@ -19,7 +34,7 @@ def resources() -> dg.Definitions:
             "warehouse": DuckDBWarehouse(path=str(warehouse_path()), lock_wait_seconds=lock_wait_seconds()),
             "landing": LandingDir(path=str(landing_dir())),
             "publish_dir": PublishDir(path=str(publish_dir())),
-            "dbt": DbtCliResource(
+            "dbt": WarehouseDbt(
                 project_dir=DBT_PROJECT,
                 profiles_dir=str(DBT_PROJECT.profiles_dir),
                 dbt_executable=dbt_executable(),
