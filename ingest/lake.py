@@ -28,7 +28,7 @@ import polars as pl
 
 from ingest import PARSER_VERSION
 from ingest.frames import PARSED_TABLES, Rows, to_frame
-from ingest.pipeline import parse_files
+from ingest.pipeline import few_full_collections, parse_files
 from ingest.records import ParsedReport, ParseOutcome, RawFile
 
 # the tables a shard writes: the parse's tables (not the registry) and the parse cache
@@ -139,16 +139,25 @@ def write_partitions(task: ShardTask, table: str, frame: pl.DataFrame, year: pl.
     return written
 
 
+def parse_to_rows(
+    files: list[RawFile], reported: Mapping[str, str], parsed_at: dt.datetime
+) -> tuple[Rows, dict[str, tuple]]:
+    """The staging rows of ``files`` and their parse cache rows (by content hash): a shard's parse."""
+    rows = Rows()
+    log: dict[str, tuple] = {}
+    with few_full_collections():
+        for outcome in parse_files(files, reported):
+            rows.add(outcome)
+            entry = log_row(outcome, parsed_at)
+            if entry is not None and (entry[3] == "report" or outcome.content_sha256 not in log):
+                log[outcome.content_sha256] = entry
+    return rows, log
+
+
 def parse_shard(task: ShardTask) -> ShardResult:
     """Parse one shard and write its Parquet files; only counts and file names are returned."""
     started = time.perf_counter()
-    rows = Rows()
-    log: dict[str, tuple] = {}
-    for outcome in parse_files(task.files, task.reported):
-        rows.add(outcome)
-        entry = log_row(outcome, task.parsed_at)
-        if entry is not None and (entry[3] == "report" or outcome.content_sha256 not in log):
-            log[outcome.content_sha256] = entry
+    rows, log = parse_to_rows(task.files, task.reported, task.parsed_at)
     result = ShardResult(task.bucket, len(task.files))
     frames = {table: rows.frame(table) for table in LAKE_TABLES if table != "parse_log"}
     frames["parse_log"] = to_frame("parse_log", list(log.values()))

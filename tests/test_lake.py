@@ -108,3 +108,30 @@ def test_a_known_report_makes_its_copy_a_duplicate(corpus: Path, tmp_path: Path)
         f"SELECT error_message FROM read_parquet('{tmp_path}/rejected_files/*/*/*.parquet')"
     ).fetchall()
     assert "/earlier/run.html" in message
+
+
+def test_a_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
+    """Full collections are deferred while a shard parses, and only then; cycles still go."""
+    import gc
+    import weakref
+
+    from ingest.pipeline import PARSE_GC_THRESHOLDS, few_full_collections
+
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+
+    class Node:
+        pass
+
+    with pytest.raises(RuntimeError), few_full_collections():
+        assert gc.get_threshold() == PARSE_GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0  # the heap alive at the start is out of the walks
+        cycle = Node()
+        cycle.itself = cycle
+        alive = weakref.ref(cycle)
+        del cycle
+        gc.collect(0)  # a young collection frees a page's cycles during the parse
+        assert alive() is None
+        raise RuntimeError("a parse that fails")
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
