@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ingest import vocabulary as vocab
-from ingest.layout import Token
+from ingest.layout import Tokens
 from ingest.numbers import Cell, amount_unit, read_cell, to_wan
 from ingest.records import (
     AppealFact,
@@ -23,6 +23,7 @@ from ingest.records import (
     TransactionFact,
     UnmappedCell,
 )
+from ingest.text import is_blank
 
 CLAUSE = re.compile(r"第二十条第\(?([一二三四五六七八九十]+)\)?项")
 
@@ -47,17 +48,16 @@ class TableFacts:
 
 
 class Stream:
-    """Tokens with their cell readings, so each cell is parsed once."""
+    """Tokens with their cell readings, so each cell is parsed once; a token is an index."""
 
-    def __init__(self, tokens: list[Token]):
-        self.tokens = tokens
-        self.cells: list[Cell] = [read_cell(t.text) for t in tokens]
+    def __init__(self, tokens: Tokens):
+        self.raw, self.text, self.keys = tokens.raw, tokens.text, tokens.key
+        self.row_start, self.in_table = tokens.row_start, tokens.in_table
+        self.cells: list[Cell] = list(map(read_cell, tokens.text))
         self.values: list[bool] = [cell.kind != "text" for cell in self.cells]  # is_value, by index
-        self.keys: list[str] = [t.key for t in tokens]
 
-    @classmethod
-    def of(cls, tokens: list[Token]) -> Stream:
-        return cls(tokens)
+    def __len__(self) -> int:
+        return len(self.raw)
 
     def is_value(self, i: int) -> bool:
         return self.values[i]
@@ -68,11 +68,10 @@ class Stream:
         Stops at a text cell, at the zone end, or where the source starts a new row.
         """
         found: list[int] = []
-        values, tokens = self.values, self.tokens
+        values, row_start, in_table = self.values, self.row_start, self.in_table
         j = i + 1
         while j < end and len(found) < limit and values[j]:
-            token = tokens[j]
-            if token.row_start and (found or not token.in_table):
+            if row_start[j] and (found or not in_table[j]):
                 break
             found.append(j)
             j += 1
@@ -80,9 +79,7 @@ class Stream:
 
     def next_is_value(self, i: int, end: int) -> bool:
         return (
-            i + 1 < end
-            and self.values[i + 1]
-            and not (self.tokens[i + 1].row_start and self.tokens[i + 1].blank)
+            i + 1 < end and self.values[i + 1] and not (self.row_start[i + 1] and is_blank(self.raw[i + 1]))
         )
 
 
@@ -128,8 +125,8 @@ def subtables(stream: Stream, start: int, end: int) -> list[tuple[str, int, int]
     """(clause numeral, start, end) of each 第二十条第(X)项 sub-table."""
     heads = []
     for i in range(start, end):
-        match = CLAUSE.search(stream.tokens[i].key)
-        if match and len(stream.tokens[i].text) <= 30:
+        match = CLAUSE.search(stream.keys[i])
+        if match and len(stream.text[i]) <= 30:
             heads.append((match.group(1), i))
     return [
         (clause, i, heads[n + 1][1] if n + 1 < len(heads) else end) for n, (clause, i) in enumerate(heads)
@@ -153,14 +150,14 @@ def read_header(
             continue
         if stream.next_is_value(i, end):
             break
-        key = stream.tokens[i].key
+        key = stream.keys[i]
         if column_section:
             codes = vocab.match("transactions", "columns", key)
             code = codes["code"] if codes else None
         else:
             code = measure_of(key)
         if code and code not in [c for c, _ in columns]:
-            columns.append((code, stream.tokens[i].raw))
+            columns.append((code, stream.raw[i]))
         i += 1
     return columns, i
 
@@ -175,7 +172,7 @@ def vote_measures(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> N
     signals = vocab.load("article20")["template_measures"]
     for i in range(*zone):
         if not stream.is_value(i):
-            code = measure_of(stream.tokens[i].key)
+            code = measure_of(stream.keys[i])
             for template, codes in signals.items():
                 if code in codes:
                     facts.vote(template)
@@ -201,13 +198,22 @@ def read_article20(stream: Stream, zone: tuple[int, int], facts: TableFacts, tem
 
 
 def emit_disclosure(
-    facts: TableFacts, label: Token, column: tuple[str, str] | None, cell: Token, value: Cell
+    stream: Stream, facts: TableFacts, label: int, column: tuple[str, str] | None, cell: int
 ) -> bool:
-    codes = vocab.match("article20", "items", vocab.row_key(label.key))
+    codes = vocab.match("article20", "items", vocab.row_key(stream.keys[label]))
     if not codes or column is None:
         return False
     facts.disclosures.append(
-        DisclosureFact(codes["code"], column[0], value.value, "table", cell.raw, None, label.raw, column[1])
+        DisclosureFact(
+            codes["code"],
+            column[0],
+            stream.cells[cell].value,
+            "table",
+            stream.raw[cell],
+            None,
+            stream.raw[label],
+            column[1],
+        )
     )
     return True
 
@@ -219,25 +225,25 @@ def read_rows(stream: Stream, i: int, end: int, facts: TableFacts, columns, sect
             i += 1
             continue
         values = stream.values_after(i, end, max(len(columns), 1))
-        label = stream.tokens[i]
         for n, j in enumerate(values):
             column = columns[n] if n < len(columns) else None
-            if not emit(facts, label, column, stream.tokens[j], stream.cells[j]):
-                unmapped(facts, section, label, column, stream.tokens[j], stream.cells[j])
+            if not emit(stream, facts, i, column, j):
+                unmapped(stream, facts, section, i, column, j)
         if values and columns and len(values) < len(columns):
             facts.warnings.append(
                 ParseWarning(
-                    "short_row", f"{section}: row {label.raw!r} has {len(values)} of {len(columns)} cells"
+                    "short_row", f"{section}: row {stream.raw[i]!r} has {len(values)} of {len(columns)} cells"
                 )
             )
         i = (values[-1] if values else i) + 1
 
 
-def unmapped(facts: TableFacts, section: str, label: Token, column, cell: Token, value: Cell) -> None:
-    if value.kind == "blank" and not cell.raw:
+def unmapped(stream: Stream, facts: TableFacts, section: str, label: int, column, cell: int) -> None:
+    value = stream.cells[cell]
+    if value.kind == "blank" and not stream.raw[cell]:
         return
     facts.unmapped.append(
-        UnmappedCell(section, label.raw, column[1] if column else None, value.value, cell.raw)
+        UnmappedCell(section, stream.raw[label], column[1] if column else None, value.value, stream.raw[cell])
     )
 
 
@@ -255,25 +261,24 @@ def read_procurement(stream: Stream, start: int, end: int, facts: TableFacts) ->
         if stream.is_value(i):
             i += 1
             continue
-        label = stream.tokens[i]
         values = stream.values_after(i, end, len(columns))
         if values:
             row = {columns[n][0]: j for n, j in enumerate(values) if n < len(columns)}
-            add_transaction(stream, facts, label, row, header_unit)
+            add_transaction(stream, facts, i, row, header_unit)
         i = (values[-1] if values else i) + 1
 
 
 def add_transaction(
-    stream: Stream, facts: TableFacts, label: Token, row: dict[str, int], header_unit: str | None
+    stream: Stream, facts: TableFacts, label: int, row: dict[str, int], header_unit: str | None
 ) -> None:
-    codes = vocab.match("transactions", "rows", vocab.row_key(label.key))
+    codes = vocab.match("transactions", "rows", vocab.row_key(stream.keys[label]))
     if codes is None:
         for j in row.values():
-            unmapped(facts, "article20.九", label, None, stream.tokens[j], stream.cells[j])
+            unmapped(stream, facts, "article20.九", label, None, j)
         return
     count_cell = stream.cells[row["project_count"]] if "project_count" in row else None
     amount_cell = stream.cells[row["amount"]] if "amount" in row else None
-    amount_text = stream.tokens[row["amount"]].raw if "amount" in row else None
+    amount_text = stream.raw[row["amount"]] if "amount" in row else None
     amount_wan: Decimal | None = None
     if amount_cell is not None and amount_cell.value is not None:
         unit = amount_cell.unit if amount_cell.unit in ("元", "万元", "亿元") else header_unit
@@ -281,12 +286,13 @@ def add_transaction(
             unit = "万元"
             facts.warnings.append(
                 ParseWarning(
-                    "amount_unit_assumed", f"{label.raw}: amount {amount_text!r} has no unit; 万元 assumed"
+                    "amount_unit_assumed",
+                    f"{stream.raw[label]}: amount {amount_text!r} has no unit; 万元 assumed",
                 )
             )
         amount_wan = to_wan(amount_cell.value, unit)
     count = int(count_cell.value) if count_cell is not None and count_cell.value is not None else None
-    source = " ".join([label.raw, *(stream.tokens[j].raw for j in row.values())])
+    source = " ".join([stream.raw[label], *(stream.raw[j] for j in row.values())])
     facts.transactions.append(
         TransactionFact(codes["scope"], codes["category"], count, amount_wan, amount_text, "table", source)
     )
@@ -307,8 +313,7 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
         if stream.is_value(i):
             i += 1
             continue
-        label = stream.tokens[i]
-        codes = vocab.match("applications", "rows", vocab.row_key(label.key))
+        codes = vocab.match("applications", "rows", vocab.row_key(stream.keys[i]))
         code = codes["code"] if codes else None
         if code in LATE_ROWS and not started:
             code = None  # 其他 / 总计 in the header are applicant columns
@@ -319,11 +324,13 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
             for applicant, j in zip(applicants, values, strict=False):
                 cell = stream.cells[j]
                 facts.applications.append(
-                    ApplicationFact(code, applicant, cell.value, "table", stream.tokens[j].raw)
+                    ApplicationFact(code, applicant, cell.value, "table", stream.raw[j])
                 )
             if len(values) < len(applicants):
                 facts.warnings.append(
-                    ParseWarning("short_row", f"applications: row {label.raw!r} has {len(values)} of 7 cells")
+                    ParseWarning(
+                        "short_row", f"applications: row {stream.raw[i]!r} has {len(values)} of 7 cells"
+                    )
                 )
             if code in gb2021_rows:
                 facts.vote("gb2021")
@@ -331,9 +338,7 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
                 facts.vote("gb2019")
         elif values and started:
             for applicant, j in zip(applicants, values, strict=False):
-                unmapped(
-                    facts, "applications", label, (applicant, applicant), stream.tokens[j], stream.cells[j]
-                )
+                unmapped(stream, facts, "applications", i, (applicant, applicant), j)
         i = (values[-1] if values else i) + 1
 
 
@@ -352,9 +357,7 @@ def read_appeals(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> No
             continue
         if len(run) >= len(grid):
             for (kind, result), j in zip(grid, run, strict=False):
-                facts.appeals.append(
-                    AppealFact(kind, result, stream.cells[j].value, "table", stream.tokens[j].raw)
-                )
+                facts.appeals.append(AppealFact(kind, result, stream.cells[j].value, "table", stream.raw[j]))
             if any(stream.cells[j].kind != "blank" for j in run[len(grid) :]):
                 facts.warnings.append(ParseWarning("extra_cells", "appeals: more than 15 cells in the row"))
             return
@@ -374,27 +377,26 @@ def read_statistics_table(stream: Stream, facts: TableFacts) -> None:
     A row is a short label, optionally a unit cell (条, 件, 万元…), then numbers. Only
     tokens of a real table (HTML, pipes, tabs) are read, so numbers in prose are not.
     """
-    i, end = 0, len(stream.tokens)
+    i, end = 0, len(stream)
     while i < end:
-        token = stream.tokens[i]
-        if not token.in_table or stream.is_value(i) or len(token.text) > MAX_LABEL:
+        if not stream.in_table[i] or stream.is_value(i) or len(stream.text[i]) > MAX_LABEL:
             i += 1
             continue
         j = i + 1
         unit = None
-        if j < end and UNIT_CELL.match(stream.tokens[j].text):
-            unit, j = stream.tokens[j].raw, j + 1
+        if j < end and UNIT_CELL.match(stream.text[j]):
+            unit, j = stream.raw[j], j + 1
         values = stream.values_after(j - 1, end, 8)
         numbers = [k for k in values if stream.cells[k].kind == "number"]
         for k in numbers:
             facts.unmapped.append(
-                UnmappedCell("statistics_table", token.raw, unit, stream.cells[k].value, stream.tokens[k].raw)
+                UnmappedCell("statistics_table", stream.raw[i], unit, stream.cells[k].value, stream.raw[k])
             )
         i = (values[-1] if values else i) + 1
 
 
-def read_tables(tokens: list[Token], year_hint: int | None) -> TableFacts:
-    stream = Stream.of(tokens)
+def read_tables(tokens: Tokens, year_hint: int | None) -> TableFacts:
+    stream = Stream(tokens)
     facts = TableFacts()
     zones = find_zones(stream)
     if "article20" in zones:
