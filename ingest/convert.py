@@ -33,7 +33,7 @@ class Converted(NamedTuple):
     changed: int  # characters the conversion changed; -1 where it changed the line's length
 
 
-CHANGED = itemgetter(4)
+TEXT, KEY, CHANGED = itemgetter(1), itemgetter(2), itemgetter(4)
 CACHE: dict[str, Converted] = {}
 
 
@@ -51,15 +51,16 @@ def converted_of(folded: str, converted: str) -> Converted:
 
 def convert_lines(raws: list[str]) -> list[Converted]:
     """Each line (without line breaks) folded, converted and keyed; one OpenCC call for the new ones."""
-    new = [raw for raw in dict.fromkeys(raws) if raw not in CACHE]
-    if not new:
-        return [CACHE[raw] for raw in raws]
+    cached = list(map(CACHE.get, raws))
+    if None not in cached:  # most pages: every line seen before
+        return cached
+    new = list(dict.fromkeys(raw for raw, line in zip(raws, cached, strict=True) if line is None))
     folded = fold_width("\n".join(new)).split("\n")
     converted = to_simplified("\n".join(folded)).split("\n")
     if len(converted) != len(new):  # a conversion that merged lines: convert them one by one
         converted = [to_simplified(line) for line in folded]
     fresh = {raw: converted_of(f, c) for raw, f, c in zip(new, folded, converted, strict=True)}
-    lines = [fresh.get(raw) or CACHE[raw] for raw in raws]
+    lines = [line or fresh[raw] for raw, line in zip(raws, cached, strict=True)]
     if len(CACHE) + len(fresh) > CACHE_SIZE:
         CACHE.clear()
     CACHE.update((raw, entry) for raw, entry in fresh.items() if len(raw) <= CACHED_LENGTH)

@@ -14,7 +14,7 @@ from itertools import compress
 
 import lxml.etree
 
-from ingest.convert import convert_lines, script_of
+from ingest.convert import KEY, TEXT, convert_lines, script_of
 from ingest.text import is_blank, squash_spaces
 
 BLOCK_TAGS = (
@@ -97,8 +97,8 @@ class Document:
 def simplify_tokens(tokens: Tokens) -> str:
     """Fill the tokens' ``text`` and ``key``; the script of their text."""
     converted = convert_lines([raw.replace("\n", " ") if "\n" in raw else raw for raw in tokens.raw])
-    tokens.text = [line.text for line in converted]
-    tokens.key = [line.key for line in converted]
+    tokens.text = list(map(TEXT, converted))
+    tokens.key = list(map(KEY, converted))
     return script_of(converted)
 
 

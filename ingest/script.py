@@ -22,11 +22,12 @@ def to_simplified(text: str) -> str:
     return converter().convert(text)
 
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def han_count(text: str) -> int:
-    return len(HAN.findall(text))
+    """Han characters in ``text``: what deleting them (in C, one string) takes away."""
+    return len(text) - len(HAN_RUN.sub("", text))
 
 
 def detect_script(original: str, simplified: str) -> str:

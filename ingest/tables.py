@@ -94,12 +94,12 @@ def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
     template's chapters still read); it closes at the next zone or an end heading. One
     pass tests every key against all anchors at once (most keys match none).
     """
-    keys = stream.keys
+    keys, values = stream.keys, stream.values  # anchors and end headings are words, never values
     anchors = {zone: vocab.any_of("zones", zone) for zone in ZONES}
     any_anchor = vocab.any_of_sections("zones", ZONES)
     starts: dict[str, int] = {}
     for i, key in enumerate(keys):
-        if len(key) <= ANCHOR_MAX and any_anchor.search(key):
+        if not values[i] and len(key) <= ANCHOR_MAX and any_anchor.search(key):
             for zone, anchor in anchors.items():
                 if zone not in starts and anchor.search(key):
                     starts[zone] = i
@@ -111,7 +111,7 @@ def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
     for n, (zone, start) in enumerate(ordered):
         end = ordered[n + 1][1] if n + 1 < len(ordered) else len(keys)
         for i in range(start + 1, end):
-            if len(keys[i]) <= END_MAX and ends.search(keys[i]):
+            if not values[i] and len(keys[i]) <= END_MAX and ends.search(keys[i]):
                 end = i
                 break
         zones[zone] = (start, end)
