@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from ingest import vocabulary as vocab
 from ingest.layout import Tokens
@@ -87,31 +88,39 @@ ZONES = ("article20", "applications", "appeals")
 ANCHOR_MAX, END_MAX = 60, 40  # longest key that may be a zone's anchor, or an end heading
 
 
+@lru_cache(maxsize=1 << 16)
+def opened_zones(key: str) -> tuple[str, ...]:
+    """The zones whose anchor ``key`` is (cached: a template's headings come back in every report)."""
+    if not vocab.any_of_sections("zones", ZONES).search(key):  # one test against all anchors first
+        return ()
+    return tuple(zone for zone in ZONES if vocab.any_of("zones", zone).search(key))
+
+
+@lru_cache(maxsize=1 << 16)
+def is_zone_end(key: str) -> bool:
+    return vocab.any_of("zones", "end").search(key) is not None
+
+
 def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
     """(start, end) token ranges of the article20, applications and appeals zones present.
 
     Each zone opens at its first anchor wherever it stands (reports that reorder the
-    template's chapters still read); it closes at the next zone or an end heading. One
-    pass tests every key against all anchors at once (most keys match none).
+    template's chapters still read); it closes at the next zone or an end heading.
     """
     keys, values = stream.keys, stream.values  # anchors and end headings are words, never values
-    anchors = {zone: vocab.any_of("zones", zone) for zone in ZONES}
-    any_anchor = vocab.any_of_sections("zones", ZONES)
     starts: dict[str, int] = {}
     for i, key in enumerate(keys):
-        if not values[i] and len(key) <= ANCHOR_MAX and any_anchor.search(key):
-            for zone, anchor in anchors.items():
-                if zone not in starts and anchor.search(key):
-                    starts[zone] = i
+        if not values[i] and len(key) <= ANCHOR_MAX and (opened := opened_zones(key)):
+            for zone in opened:
+                starts.setdefault(zone, i)
             if len(starts) == len(ZONES):
                 break
-    ends = vocab.any_of("zones", "end")
     zones: dict[str, tuple[int, int]] = {}
     ordered = sorted(starts.items(), key=lambda kv: kv[1])
     for n, (zone, start) in enumerate(ordered):
         end = ordered[n + 1][1] if n + 1 < len(ordered) else len(keys)
         for i in range(start + 1, end):
-            if not values[i] and len(keys[i]) <= END_MAX and ends.search(keys[i]):
+            if not values[i] and len(keys[i]) <= END_MAX and is_zone_end(keys[i]):
                 end = i
                 break
         zones[zone] = (start, end)

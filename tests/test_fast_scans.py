@@ -1,4 +1,5 @@
-"""Property tests of two scans rewritten for speed, against their plain definitions."""
+"""Property tests of scans written for speed (charset vote, county stems, cells of the page text),
+against their plain definitions."""
 
 from __future__ import annotations
 
@@ -36,3 +37,30 @@ def test_common_share_is_its_definition(pieces: list[str], padding: int) -> None
 def test_stem_before_suffix_is_the_regex(rest: str, stem: str) -> None:
     expected = re.search(re.escape(stem) + "(分|县|区|市|旗)", rest) is not None
     assert stem_before_suffix(stem, rest) == expected
+
+
+SPACES = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+cells = st.lists(
+    st.sampled_from([*SPACES, "\u200b", "a", "中", "1", "&", "<b>", "</b>", "<br>", "&nbsp;"]), max_size=12
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(cells, min_size=1, max_size=4), min_size=1, max_size=4))
+def test_cells_are_squashed_as_squash_spaces_does(rows: list[list[str]]) -> None:
+    """A cell is its text with white space squashed as str.split sees it, control spaces included."""
+    import lxml.html
+
+    from ingest.layout import layout_html
+    from ingest.text import squash_spaces
+
+    def escaped(text: str) -> str:  # white space as character references, so the markup keeps them all
+        return "".join(f"&#{ord(ch)};" if ch.isspace() else ch for ch in text)
+
+    body = "".join("<tr>" + "".join(f"<td>{escaped(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    page = f"<html><body><table>{body}</table></body></html>"
+    cells = lxml.html.document_fromstring(page).iter("td")
+    expected = [squash_spaces(cell.text_content()) for cell in cells]
+    document = layout_html(page)
+    table = [raw for raw, cell in zip(document.tokens.raw, document.tokens.in_table, strict=True) if cell]
+    assert table == expected
