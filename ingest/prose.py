@@ -13,6 +13,9 @@ from ingest.records import AppealFact, ApplicationFact, DisclosureFact, Transact
 
 SENTENCE = re.compile(r"[^。！？!?\n]+")
 KEY_WORDS = re.compile("条|篇|申请|复议|交易")  # the words extract_prose's rules test a sentence for
+# what every rule's regex needs besides: a count (PUBLISHED, REQUESTS, TRADING) or a negation
+# (NO_REQUESTS, NO_APPEALS). Table headings (第二十条第(一)项, 本年新收政府信息公开申请数量) have neither.
+STATEMENT_WORDS = re.compile(r"[\d未无]|没有")
 MIN_SENTENCE = 8  # 全年发布信息9条 is the shortest statement worth reading
 CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 PUBLISHED = re.compile(
@@ -105,11 +108,12 @@ def published_counts(sentence: str) -> list[tuple[str, Decimal, str]]:
 
 
 def sentences(lines: list[str]) -> Iterator[tuple[re.Match[str], int]]:
-    """The sentences of the lines that hold a rule's key word, each with its line's offset in
+    """The sentences of the lines that hold a rule's key word and a count or a negation (no rule
+    reads any other sentence), each with its line's offset in
     the lines joined by newlines (a sentence never spans a line; most lines are cells)."""
     offset = 0
     for line in lines:
-        if len(line) >= MIN_SENTENCE and KEY_WORDS.search(line):
+        if len(line) >= MIN_SENTENCE and KEY_WORDS.search(line) and STATEMENT_WORDS.search(line):
             for match in SENTENCE.finditer(line):
                 yield match, offset
         offset += len(line) + 1

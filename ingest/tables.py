@@ -60,9 +60,6 @@ class Stream:
     def __len__(self) -> int:
         return len(self.raw)
 
-    def is_value(self, i: int) -> bool:
-        return self.values[i]
-
     def values_after(self, i: int, end: int, limit: int) -> list[int]:
         """Indexes of the value cells that follow a label at ``i``, up to ``limit``.
 
@@ -154,7 +151,7 @@ def read_header(
     columns: list[tuple[str, str]] = []
     i = start + 1
     while i < end:
-        if stream.is_value(i):
+        if stream.values[i]:
             i += 1
             continue
         if stream.next_is_value(i, end):
@@ -180,7 +177,7 @@ def template_of(facts: TableFacts) -> str | None:
 def vote_measures(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> None:
     signals = vocab.load("article20")["template_measures"]
     for i in range(*zone):
-        if not stream.is_value(i):
+        if not stream.values[i]:
             code = measure_of(stream.keys[i])
             for template, codes in signals.items():
                 if code in codes:
@@ -230,7 +227,7 @@ def emit_disclosure(
 def read_rows(stream: Stream, i: int, end: int, facts: TableFacts, columns, section: str, emit) -> None:
     """Rows (label + values) from ``i`` to ``end``; unmapped cells are kept as such."""
     while i < end:
-        if stream.is_value(i):
+        if stream.values[i]:
             i += 1
             continue
         values = stream.values_after(i, end, max(len(columns), 1))
@@ -267,7 +264,7 @@ def read_procurement(stream: Stream, start: int, end: int, facts: TableFacts) ->
     if not columns:
         columns = [("project_count", "project_count"), ("amount", "amount")]
     while i < end:
-        if stream.is_value(i):
+        if stream.values[i]:
             i += 1
             continue
         values = stream.values_after(i, end, len(columns))
@@ -319,7 +316,7 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
     started = False
     i, end = zone
     while i < end:
-        if stream.is_value(i):
+        if stream.values[i]:
             i += 1
             continue
         codes = vocab.match("applications", "rows", vocab.row_key(stream.keys[i]))
@@ -361,7 +358,7 @@ def read_appeals(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> No
     start, end = zone
     run: list[int] = []
     for i in range(start, end + 1):
-        if i < end and stream.is_value(i):
+        if i < end and stream.values[i]:
             run.append(i)
             continue
         if len(run) >= len(grid):
@@ -388,7 +385,7 @@ def read_statistics_table(stream: Stream, facts: TableFacts) -> None:
     """
     i, end = 0, len(stream)
     while i < end:
-        if not stream.in_table[i] or stream.is_value(i) or len(stream.text[i]) > MAX_LABEL:
+        if not stream.in_table[i] or stream.values[i] or len(stream.text[i]) > MAX_LABEL:
             i += 1
             continue
         j = i + 1

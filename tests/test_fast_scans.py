@@ -64,3 +64,46 @@ def test_cells_are_squashed_as_squash_spaces_does(rows: list[list[str]]) -> None
     document = layout_html(page)
     table = [raw for raw, cell in zip(document.tokens.raw, document.tokens.in_table, strict=True) if cell]
     assert table == expected
+
+
+pieces = st.sampled_from(
+    [
+        "未",
+        "无",
+        "没有",
+        "收到",
+        "受理",
+        "信息公开",
+        "申请",
+        "行政复议",
+        "诉讼",
+        "发布",
+        "信息",
+        "交易",
+        "完成",
+        "项目",
+        "个",
+        "条",
+        "篇",
+        "件",
+        "金额",
+        "万元",
+        "，",
+        "共",
+        "12",
+        "３",
+        "٣",
+        "本年",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(pieces, max_size=14).map("".join))
+def test_a_sentence_without_a_count_or_negation_states_no_fact(sentence: str) -> None:
+    """The prose rules' regexes all need what STATEMENT_WORDS finds (so other lines are skipped)."""
+    from ingest import prose
+
+    rules = (prose.PUBLISHED, prose.REQUESTS, prose.NO_REQUESTS, prose.NO_APPEALS, prose.TRADING)
+    if any(rule.search(sentence) for rule in rules):
+        assert prose.STATEMENT_WORDS.search(sentence)
