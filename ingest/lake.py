@@ -21,6 +21,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -182,10 +183,22 @@ def parse_shard(task: ShardTask) -> ShardResult:
 
 
 def run_shards(tasks: list[ShardTask], workers: int) -> Iterator[ShardResult]:
-    """Each shard's result as it finishes: on ``workers`` processes where there is more than one shard."""
+    """Each shard's result as it finishes: on ``workers`` processes where there is more than one shard.
+
+    A worker that dies (killed for memory, say) breaks the pool: the run fails with
+    ``BrokenProcessPool`` rather than waiting for ever on the shard it held, as a
+    ``multiprocessing.Pool`` does.
+    """
     if workers <= 1 or len(tasks) <= 1:
         yield from map(parse_shard, tasks)
         return
     # spawn, not fork: the caller may be a threaded process (Dagster), which fork does not copy safely
-    with multiprocessing.get_context("spawn").Pool(min(workers, len(tasks))) as pool:
-        yield from pool.imap_unordered(parse_shard, tasks)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context) as pool:
+        futures = [pool.submit(parse_shard, task) for task in tasks]
+        try:
+            for done in as_completed(futures):
+                yield done.result()
+        finally:  # the caller stopped early, or a shard failed: start no other shard
+            for future in futures:
+                future.cancel()

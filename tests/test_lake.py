@@ -135,3 +135,29 @@ def test_a_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
         raise RuntimeError("a parse that fails")
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+class KillsItsWorker:
+    """A task that ends the worker process unpickling it, as the kernel's OOM killer would."""
+
+    def __reduce__(self):
+        import os
+
+        return (os._exit, (3,))
+
+
+def test_a_worker_that_dies_fails_the_parse_instead_of_hanging() -> None:
+    import signal
+    from concurrent.futures.process import BrokenProcessPool
+
+    def hung(signum, frame):
+        raise AssertionError("run_shards waited for ever on a dead worker")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            list(run_shards([KillsItsWorker(), KillsItsWorker()], workers=2))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
