@@ -34,6 +34,8 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export DAGSTER_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# Dagster hands the event log batches of events (dagster_project.settings.INSTANCE_ENV)
+export DAGSTER_EVENT_BATCH_SIZE ?= 1000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: setup manifest run test lint dev clean bench
@@ -48,9 +50,9 @@ $(SETUP_STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --no-deps -e .
 	touch $@
 
-$(DAGSTER_YAML):
-	mkdir -p $(dir $@)
-	printf 'telemetry:\n  enabled: false\n' > $@
+# telemetry off, the event log of dagster_project/event_log.py (dagster_project.settings.instance_yaml)
+$(DAGSTER_YAML): $(SETUP_STAMP) dagster_project/settings.py
+	$(BIN)/python -m dagster_project.settings $(DAGSTER_HOME)
 
 # dbt parse (through the offline wrapper) when dbt/target/manifest.json is missing or stale.
 manifest: setup

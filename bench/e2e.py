@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from dagster_project.settings import INSTANCE_ENV, write_instance
+
 REPO = Path(__file__).resolve().parents[1]
 # Runs the command and prints the peak RSS (KiB) of its process tree: the children's
 # ru_maxrss is the largest resident set any waited-for descendant reached.
@@ -29,14 +31,13 @@ class Timed:
 
 def make_run(landing: Path, warehouse: Path, published: Path, home: Path, log: Path) -> Timed:
     """`python -m dagster_project.materialize` (what `make run` runs), timed, with its peak RSS."""
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
     env = {
+        **INSTANCE_ENV,  # under the environment: DAGSTER_EVENT_BATCH_SIZE=0 measures without batches
         **os.environ,
         "WAREHOUSE_LANDING_DIR": str(landing),
         "WAREHOUSE_PATH": str(warehouse),
         "WAREHOUSE_PUBLISH_DIR": str(published),
-        "DAGSTER_HOME": str(home),
+        "DAGSTER_HOME": str(write_instance(home)),
         "DAGSTER_DISABLE_TELEMETRY": "1",
         "DO_NOT_TRACK": "1",
     }

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from dagster_project.freshness import handed_over, landing_digest, unchanged
-from dagster_project.settings import landing_dir, publish_dir, warehouse_path
+from dagster_project.settings import INSTANCE_ENV, landing_dir, publish_dir, warehouse_path
 
 
 def command() -> list[str]:
@@ -45,8 +45,9 @@ def main() -> None:
         return
     args = command()
     sys.stdout.flush()
-    # the Dagster process keeps this pid: its run records this digest instead of taking it again
-    os.execve(args[0], args, {**os.environ, **handed_over(landing, digest)})
+    # the Dagster process keeps this pid: its run records this digest instead of taking it again;
+    # INSTANCE_ENV (event batches) unless the environment says otherwise
+    os.execve(args[0], args, {**INSTANCE_ENV, **os.environ, **handed_over(landing, digest)})
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ a resource is absolute, because dbt runs in ``dbt/`` and would read a relative
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -48,3 +49,37 @@ def lock_wait_seconds() -> float:
     """How long a run waits for another run on the same warehouse (``WAREHOUSE_LOCK_WAIT_SECONDS``)."""
     value = os.environ.get("WAREHOUSE_LOCK_WAIT_SECONDS", "").strip()
     return float(value) if value else DEFAULT_LOCK_WAIT_SECONDS
+
+
+# The Dagster instance (DAGSTER_HOME). Dagster's defaults, with the event log of
+# dagster_project/event_log.py at the default event log's place: the same history, the UI reads
+# it as before. Dagster hands that storage batches of events only when DAGSTER_EVENT_BATCH_SIZE
+# is above 0: every process that starts or executes a run needs it (INSTANCE_ENV).
+INSTANCE_ENV: dict[str, str] = {"DAGSTER_EVENT_BATCH_SIZE": "1000"}
+
+
+def instance_yaml(home: Path) -> str:
+    """``dagster.yaml`` of the instance at ``home``: telemetry off, the batching event log."""
+    runs = Path(home).absolute() / "history" / "runs"
+    return (
+        "telemetry:\n  enabled: false\n"
+        "event_log_storage:\n"
+        "  module: dagster_project.event_log\n"
+        "  class: BatchingSqliteEventLogStorage\n"
+        "  config:\n"
+        f"    base_dir: {json.dumps(str(runs))}\n"
+    )
+
+
+def write_instance(home: Path) -> Path:
+    """Create ``home`` with its ``dagster.yaml`` (replaced); returns ``home``."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text(instance_yaml(home), encoding="utf-8")
+    return home
+
+
+if __name__ == "__main__":
+    # make: python -m dagster_project.settings DAGSTER_HOME
+    import sys
+
+    write_instance(Path(sys.argv[1]))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from dagster_project.settings import INSTANCE_ENV, write_instance
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
@@ -56,10 +58,8 @@ def dbt_manifest() -> Path:
 
 
 def write_dagster_home(path: Path) -> Path:
-    """A throwaway DAGSTER_HOME with telemetry off."""
-    path.mkdir(parents=True, exist_ok=True)
-    (path / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
-    return path
+    """A throwaway DAGSTER_HOME configured as make's: telemetry off, the batching event log."""
+    return write_instance(path)
 
 
 CLI_TIMEOUT = 600
@@ -69,6 +69,7 @@ def quiet_env(root: Path, landing: Path, warehouse: Path, published: Path) -> di
     """The environment of a `make run`: the three contract paths, a throwaway instance, no telemetry."""
     return {
         **os.environ,
+        **INSTANCE_ENV,
         "WAREHOUSE_LANDING_DIR": str(landing),
         "WAREHOUSE_PATH": str(warehouse),
         "WAREHOUSE_PUBLISH_DIR": str(published),
