@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import compress
 
 import lxml.etree
 
 from ingest.convert import KEY, TEXT, convert_lines, script_of
-from ingest.text import is_blank, squash_spaces
+from ingest.text import INVISIBLE, is_blank, squash_spaces
 
 BLOCK_TAGS = (
     "p",
@@ -62,7 +61,9 @@ class Tokens:
     reads one or two attributes of all of them (an object each cost a fifth of the parse).
     """
 
-    raw: list[str] = field(default_factory=list)  # as printed, spaces squashed, in the report's own script
+    # as printed, in the report's own script, spaces squashed (so no line break); only a table's
+    # cells may be blank (a blank cell is a NULL)
+    raw: list[str] = field(default_factory=list)
     row_start: list[bool] = field(default_factory=list)  # where the source says a new table row begins
     in_table: list[bool] = field(default_factory=list)  # cells of a real table (HTML, tab or pipe export)
     text: list[str] = field(default_factory=list)  # simplified and width-folded, for matching
@@ -75,13 +76,6 @@ class Tokens:
         self.raw.append(raw)
         self.row_start.append(row_start)
         self.in_table.append(in_table)
-
-    def without_blank_prose(self) -> Tokens:
-        """Cells of a table are kept even when blank (a blank cell is a NULL); other tokens are not."""
-        keep = [cell or not is_blank(raw) for raw, cell in zip(self.raw, self.in_table, strict=True)]
-        if all(keep):
-            return self
-        return Tokens(*(list(compress(column, keep)) for column in (self.raw, self.row_start, self.in_table)))
 
 
 @dataclass
@@ -96,7 +90,7 @@ class Document:
 
 def simplify_tokens(tokens: Tokens) -> str:
     """Fill the tokens' ``text`` and ``key``; the script of their text."""
-    converted = convert_lines([raw.replace("\n", " ") if "\n" in raw else raw for raw in tokens.raw])
+    converted = convert_lines(tokens.raw)
     tokens.text = list(map(TEXT, converted))
     tokens.key = list(map(KEY, converted))
     return script_of(converted)
@@ -190,7 +184,6 @@ def layout_text(text: str) -> Document:
 
 def finish(shape: str, tokens: Tokens, raw_lines: list[str] | None, hints: dict[str, str]) -> Document:
     """Simplify the tokens; the lines are converted too, or are the tokens' own (``raw_lines`` None)."""
-    tokens = tokens.without_blank_prose()
     script = simplify_tokens(tokens)
     if raw_lines is None:  # every line is a token (HTML): one conversion serves both
         return Document(shape, tokens, tokens.text, tokens.raw, script, hints)
@@ -282,7 +275,7 @@ def html_tokens(root: lxml.etree._Element) -> Tokens:
     for line in str(PAGE_TEXT(root)).split(BREAK):
         if line.startswith(TABLE_MARK):
             add_table(tokens, line)
-        elif line := squash_spaces(line):
+        elif (line := squash_spaces(line)) and line.strip(INVISIBLE):  # not only zero-width marks
             tokens.add(line, True)
     return tokens
 

@@ -107,3 +107,26 @@ def test_a_sentence_without_a_count_or_negation_states_no_fact(sentence: str) ->
     rules = (prose.PUBLISHED, prose.REQUESTS, prose.NO_REQUESTS, prose.NO_APPEALS, prose.TRADING)
     if any(rule.search(sentence) for rule in rules):
         assert prose.STATEMENT_WORDS.search(sentence)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([" ", "\t", "\u200b", "\u3000", "a", "中", "|"]), max_size=6).map("".join),
+        max_size=30,
+    ),
+    st.sampled_from(["html", "text"]),
+)
+def test_only_a_table_cell_may_be_blank(lines: list[str], kind: str) -> None:
+    """Lines of white space and zero-width marks leave no token but a table's (blank) cells."""
+    from ingest.layout import layout_html, layout_text
+    from ingest.text import is_blank
+
+    if kind == "html":
+        document = layout_html(
+            "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "</body></html>"
+        )
+    else:
+        document = layout_text("\n".join(lines))
+    tokens = document.tokens
+    assert not any(is_blank(raw) and not cell for raw, cell in zip(tokens.raw, tokens.in_table, strict=True))
