@@ -29,7 +29,7 @@ import polars as pl
 
 from ingest import PARSER_VERSION
 from ingest.frames import PARSED_TABLES, Rows, to_frame
-from ingest.pipeline import few_full_collections, parse_files
+from ingest.pipeline import collector_paused, parse_files
 from ingest.records import ParsedReport, ParseOutcome, RawFile
 
 # the tables a shard writes: the parse's tables (not the registry) and the parse cache
@@ -146,7 +146,7 @@ def parse_to_rows(
     """The staging rows of ``files`` and their parse cache rows (by content hash): a shard's parse."""
     rows = Rows()
     log: dict[str, tuple] = {}
-    with few_full_collections():
+    with collector_paused():
         for outcome in parse_files(files, reported):
             rows.add(outcome)
             entry = log_row(outcome, parsed_at)

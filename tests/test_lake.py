@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from ingest.discover import discover_files
-from ingest.frames import build_frames
+from ingest.frames import Rows, build_frames
 from ingest.lake import LAKE_TABLES, NO_YEAR, bucket_of, parse_shard, plan_shards, run_shards
 from ingest.pipeline import parse_files
 
@@ -110,31 +110,26 @@ def test_a_known_report_makes_its_copy_a_duplicate(corpus: Path, tmp_path: Path)
     assert "/earlier/run.html" in message
 
 
-def test_a_parse_leaves_the_garbage_collector_as_it_found_it() -> None:
-    """Full collections are deferred while a shard parses, and only then; cycles still go."""
+def test_a_parse_makes_no_reference_cycles_and_restores_the_collector() -> None:
+    """Why a shard may parse with the collector paused: nothing it builds needs the collector."""
     import gc
-    import weakref
 
-    from ingest.pipeline import PARSE_GC_THRESHOLDS, few_full_collections
+    from ingest.pipeline import collector_paused
 
-    before = gc.get_threshold()
-    assert gc.get_freeze_count() == 0
-
-    class Node:
-        pass
-
-    with pytest.raises(RuntimeError), few_full_collections():
-        assert gc.get_threshold() == PARSE_GC_THRESHOLDS
-        assert gc.get_freeze_count() > 0  # the heap alive at the start is out of the walks
-        cycle = Node()
-        cycle.itself = cycle
-        alive = weakref.ref(cycle)
-        del cycle
-        gc.collect(0)  # a young collection frees a page's cycles during the parse
-        assert alive() is None
+    files = discover_files(SAMPLES).files  # every shape, reports and rejections
+    assert gc.isenabled()
+    gc.collect()
+    with collector_paused():
+        assert not gc.isenabled()
+        rows = Rows()
+        for outcome in parse_files(files):
+            rows.add(outcome)
+        del outcome, rows
+        assert gc.collect() == 0  # no object the parse left is reachable only through a cycle
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
         raise RuntimeError("a parse that fails")
-    assert gc.get_threshold() == before
-    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
 
 
 class KillsItsWorker:
