@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from dagster_project.freshness import handed_over, landing_digest, unchanged
-from dagster_project.settings import INSTANCE_ENV, landing_dir, publish_dir, warehouse_path
+from dagster_project.settings import INSTANCE_ENV, REPO_ROOT, landing_dir, publish_dir, warehouse_path
 
 
 def command() -> list[str]:
@@ -45,9 +45,13 @@ def main() -> None:
         return
     args = command()
     sys.stdout.flush()
+    # The instance imports dagster_project.event_log (dagster.yaml) before the code location puts
+    # the working directory on sys.path: this checkout first, not the one installed in the venv.
+    path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
     # the Dagster process keeps this pid: its run records this digest instead of taking it again;
     # INSTANCE_ENV (event batches) unless the environment says otherwise
-    os.execve(args[0], args, {**INSTANCE_ENV, **os.environ, **handed_over(landing, digest)})
+    env = {**INSTANCE_ENV, **os.environ, "PYTHONPATH": path, **handed_over(landing, digest)}
+    os.execve(args[0], args, env)
 
 
 if __name__ == "__main__":
