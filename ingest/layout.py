@@ -256,9 +256,10 @@ PAGE_TEXT = lxml.etree.XSLT(
 def add_table(tokens: Tokens, marked: str) -> None:
     """The cell tokens of one data table's marked text (``PAGE_TEXT``); rows without cells vanish."""
     for row in marked.split(ROW_MARK)[1:]:
-        cells = row.split(CELL_MARK)[1:]
+        # spaces squashed across the row (a run never spans a cell mark), then each cell stripped
+        cells = " ".join(row.split()).split(CELL_MARK)[1:]
         if cells:
-            tokens.raw.extend([" ".join(cell.split()) for cell in cells])  # squash_spaces, inlined
+            tokens.raw.extend(map(str.strip, cells))
             tokens.row_start.append(True)
             tokens.row_start.extend([False] * (len(cells) - 1))
             tokens.in_table.extend([True] * len(cells))
