@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ingest import vocabulary as vocab
 from ingest.layout import Tokens
@@ -60,20 +60,28 @@ class Stream:
     def __len__(self) -> int:
         return len(self.raw)
 
-    def values_after(self, i: int, end: int, limit: int) -> list[int]:
+    def values_after(self, i: int, end: int, limit: int) -> range:
         """Indexes of the value cells that follow a label at ``i``, up to ``limit``.
 
-        Stops at a text cell, at the zone end, or where the source starts a new row.
+        Stops at a text cell, at the zone end, or where the source starts a new row (the first
+        value may start one where it is a table's cell: a label alone in its row).
         """
-        found: list[int] = []
-        values, row_start, in_table = self.values, self.row_start, self.in_table
         j = i + 1
-        while j < end and len(found) < limit and values[j]:
-            if row_start[j] and (found or not in_table[j]):
-                break
-            found.append(j)
-            j += 1
-        return found
+        if j >= end or limit <= 0 or not self.values[j] or (self.row_start[j] and not self.in_table[j]):
+            return range(j, j)
+        return range(j, min(self.run_ends[j], end, j + limit))
+
+    @cached_property
+    def run_ends(self) -> list[int]:
+        """For each token, the next token that is no value or starts a row (or the end)."""
+        values, row_start = self.values, self.row_start
+        ends = [0] * len(values)
+        following = len(values)
+        for k in range(len(values) - 1, -1, -1):
+            ends[k] = following
+            if not values[k] or row_start[k]:
+                following = k
+        return ends
 
     def next_is_value(self, i: int, end: int) -> bool:
         return (
@@ -327,11 +335,13 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
         if code in OPENING_ROWS:
             started = True
         if values and code:
-            for applicant, j in zip(applicants, values, strict=False):
-                cell = stream.cells[j]
-                facts.applications.append(
-                    ApplicationFact(code, applicant, cell.value, "table", stream.raw[j])
-                )
+            cells, raw = stream.cells, stream.raw
+            facts.applications.extend(
+                [
+                    ApplicationFact(code, applicant, cells[j].value, "table", raw[j])
+                    for applicant, j in zip(applicants, values, strict=False)
+                ]
+            )
             if len(values) < len(applicants):
                 facts.warnings.append(
                     ParseWarning(
