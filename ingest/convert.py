@@ -10,7 +10,8 @@ not depend on its neighbours: no dictionary phrase holds a line break.
 from __future__ import annotations
 
 import re
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, not_
 from typing import NamedTuple
 
 from ingest.script import TRADITIONAL_SHARE, han_count, to_simplified
@@ -54,13 +55,13 @@ def convert_lines(raws: list[str]) -> list[Converted]:
     cached = list(map(CACHE.get, raws))
     if None not in cached:  # most pages: every line seen before
         return cached
-    new = list(dict.fromkeys(raw for raw, line in zip(raws, cached, strict=True) if line is None))
+    new = list(dict.fromkeys(compress(raws, map(not_, cached))))  # each line not seen yet, once
     folded = fold_width("\n".join(new)).split("\n")
     converted = to_simplified("\n".join(folded)).split("\n")
     if len(converted) != len(new):  # a conversion that merged lines: convert them one by one
         converted = [to_simplified(line) for line in folded]
     fresh = {raw: converted_of(f, c) for raw, f, c in zip(new, folded, converted, strict=True)}
-    lines = [line or fresh[raw] for raw, line in zip(raws, cached, strict=True)]
+    lines = list(map(fresh.get, raws, cached))  # the fresh conversion, or the cached one
     if len(CACHE) + len(fresh) > CACHE_SIZE:
         CACHE.clear()
     CACHE.update((raw, entry) for raw, entry in fresh.items() if len(raw) <= CACHED_LENGTH)
