@@ -28,6 +28,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, VENV_BIN, write_dagster_home
 
+from dagster_project.settings import INSTANCE_ENV
+
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -194,6 +196,7 @@ def dagster_dev(
     port = free_port()
     env = {
         **os.environ,
+        **INSTANCE_ENV,  # as make exports it for `make dev`
         "DAGSTER_HOME": str(write_dagster_home(root / "dagster_home")),
         "DAGSTER_DISABLE_TELEMETRY": "1",
         "DO_NOT_TRACK": "1",
