@@ -43,6 +43,9 @@ class Cell:
         return self.kind != "text"
 
 
+TEXT = Cell("text")  # every text cell is this one object: a stream tells values by identity
+
+
 @lru_cache(maxsize=1 << 16)
 def read_cell(text: str) -> Cell:
     """What a printed cell holds (cached: "0", "" and a few numbers make most cells)."""
@@ -56,12 +59,12 @@ def read_cell(text: str) -> Cell:
         return Cell("none", Decimal(0))
     match = NUMBER.match(folded)
     if not match:
-        return Cell("text")
+        return TEXT
     digits = match["int"].replace(",", "") + (match["frac"] or "")
     try:
         value = Decimal(digits)
     except InvalidOperation:
-        return Cell("text")
+        return TEXT
     if match["sign"] == "-":
         value = -value
     return Cell("number", value, match["unit"])

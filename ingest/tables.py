@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
+from itertools import compress, count, repeat
+from operator import is_not, not_
 
 from ingest import vocabulary as vocab
 from ingest.layout import Tokens
-from ingest.numbers import Cell, amount_unit, read_cell, to_wan
+from ingest.numbers import TEXT, Cell, amount_unit, read_cell, to_wan
 from ingest.records import (
     AppealFact,
     ApplicationFact,
@@ -55,7 +57,7 @@ class Stream:
         self.raw, self.text, self.keys = tokens.raw, tokens.text, tokens.key
         self.row_start, self.in_table = tokens.row_start, tokens.in_table
         self.cells: list[Cell] = list(map(read_cell, tokens.text))
-        self.values: list[bool] = [cell.kind != "text" for cell in self.cells]  # is_value, by index
+        self.values: list[bool] = list(map(is_not, self.cells, repeat(TEXT)))  # is a value, by index
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -114,8 +116,9 @@ def find_zones(stream: Stream) -> dict[str, tuple[int, int]]:
     """
     keys, values = stream.keys, stream.values  # anchors and end headings are words, never values
     starts: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        if not values[i] and len(key) <= ANCHOR_MAX and (opened := opened_zones(key)):
+    for i in compress(count(), map(not_, values)):  # the text cells, picked in C
+        key = keys[i]
+        if len(key) <= ANCHOR_MAX and (opened := opened_zones(key)):
             for zone in opened:
                 starts.setdefault(zone, i)
             if len(starts) == len(ZONES):
