@@ -50,7 +50,7 @@ def bench_size(n: int, work: Path) -> dict:
     sample = files[:: max(1, len(files) // STAGE_SAMPLE)][:STAGE_SAMPLE]  # every year and shape
     stages = timed_stages(sample)
     pages = page_times(sample)
-    floor, per_page = (pages.floor_ms, pages.parse_ms) if pages else (None, None)
+    floor, per_page, to_rows = (pages.floor_ms, pages.parse_ms, pages.rows_ms) if pages else (None,) * 3
     rate, reports = parse_throughput(files[:: max(1, len(files) // THROUGHPUT_SAMPLE)][:THROUGHPUT_SAMPLE])
     warehouse, published, home = work / f"w_{n}.duckdb", work / f"pub_{n}", work / f"home_{n}"
     full = make_run(landing, warehouse, published, home, work / f"run_{n}.log")
@@ -69,6 +69,7 @@ def bench_size(n: int, work: Path) -> dict:
         "parse_ms_per_page": round(per_page, 3) if per_page else None,
         "lxml_floor_ms_per_page": round(floor, 3) if floor else None,
         "parse_to_floor_ratio": round(per_page / floor, 2) if per_page and floor else None,
+        "parse_to_rows_ms_per_page": round(to_rows, 3) if to_rows else None,  # outcomes made staging rows
         "e2e_seconds": full.seconds,
         "peak_rss_mb": full.peak_rss_mb,
         "rerun_seconds": rerun.seconds,
