@@ -150,6 +150,7 @@ def subtables(stream: Stream, start: int, end: int) -> list[tuple[str, int, int]
     ]
 
 
+@lru_cache(maxsize=1 << 16)
 def measure_of(key: str) -> str | None:
     codes = vocab.match("article20", "measures", key)
     return codes["code"] if codes else None
@@ -217,7 +218,7 @@ def read_article20(stream: Stream, zone: tuple[int, int], facts: TableFacts, tem
 def emit_disclosure(
     stream: Stream, facts: TableFacts, label: int, column: tuple[str, str] | None, cell: int
 ) -> bool:
-    codes = vocab.match("article20", "items", vocab.row_key(stream.keys[label]))
+    codes = vocab.match_row("article20", "items", stream.keys[label])
     if not codes or column is None:
         return False
     facts.disclosures.append(
@@ -288,7 +289,7 @@ def read_procurement(stream: Stream, start: int, end: int, facts: TableFacts) ->
 def add_transaction(
     stream: Stream, facts: TableFacts, label: int, row: dict[str, int], header_unit: str | None
 ) -> None:
-    codes = vocab.match("transactions", "rows", vocab.row_key(stream.keys[label]))
+    codes = vocab.match_row("transactions", "rows", stream.keys[label])
     if codes is None:
         for j in row.values():
             unmapped(stream, facts, "article20.九", label, None, j)
@@ -330,7 +331,7 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
         if stream.values[i]:
             i += 1
             continue
-        codes = vocab.match("applications", "rows", vocab.row_key(stream.keys[i]))
+        codes = vocab.match_row("applications", "rows", stream.keys[i])
         code = codes["code"] if codes else None
         if code in LATE_ROWS and not started:
             code = None  # 其他 / 总计 in the header are applicant columns

@@ -70,6 +70,12 @@ def any_of_sections(name: str, sections: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1 << 16)
+def match_row(name: str, section: str, key: str) -> dict[str, str] | None:
+    """:func:`match` of a row's label key, without its leading enumeration (one cached call)."""
+    return match(name, section, row_key(key))
+
+
+@lru_cache(maxsize=1 << 16)
 def row_key(key: str) -> str:
     """A label key (:func:`label_key`) without its leading enumeration, as the vocabularies see it."""
     return ENUMERATION.sub("", key)
