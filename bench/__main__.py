@@ -53,6 +53,7 @@ def bench_size(n: int, work: Path) -> dict:
     floor, per_page, to_rows = (pages.floor_ms, pages.parse_ms, pages.rows_ms) if pages else (None,) * 3
     rate, reports = parse_throughput(files[:: max(1, len(files) // THROUGHPUT_SAMPLE)][:THROUGHPUT_SAMPLE])
     warehouse, published, home = work / f"w_{n}.duckdb", work / f"pub_{n}", work / f"home_{n}"
+    forget_build(warehouse, published, home)  # a kept work dir's build of an earlier bench
     full = make_run(landing, warehouse, published, home, work / f"run_{n}.log")
     rerun = make_run(landing, warehouse, published, home, work / f"rerun_{n}.log")
     changed = touch_share(landing, 0.01)
@@ -80,6 +81,16 @@ def bench_size(n: int, work: Path) -> dict:
     }
     print(summary_line(run), flush=True)
     return run
+
+
+def forget_build(warehouse: Path, published: Path, home: Path) -> None:
+    """Remove a warehouse, its state files, its publication and its Dagster instance: the
+    end-to-end run that follows builds from the files alone."""
+    for path in (warehouse, *warehouse.parent.glob(f"{warehouse.name}.*"), published, home):
+        if path.is_dir():  # the staging lake beside the warehouse, the publication, the instance
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def summary_line(run: dict) -> str:
