@@ -69,9 +69,6 @@ class Tokens:
     text: list[str] = field(default_factory=list)  # simplified and width-folded, for matching
     key: list[str] = field(default_factory=list)  # text as a label key (no spaces or quotes)
 
-    def __len__(self) -> int:
-        return len(self.raw)
-
     def add(self, raw: str, row_start: bool = False, in_table: bool = False) -> None:
         self.raw.append(raw)
         self.row_start.append(row_start)

@@ -38,12 +38,8 @@ class Cell:
     value: Decimal | None = None
     unit: str | None = None
 
-    @property
-    def is_value(self) -> bool:
-        return self.kind != "text"
 
-
-TEXT = Cell("text")  # every text cell is this one object: a stream tells values by identity
+TEXT_CELL = Cell("text")  # every text cell is this one object: a stream tells values by identity
 
 
 @lru_cache(maxsize=1 << 16)
@@ -59,12 +55,12 @@ def read_cell(text: str) -> Cell:
         return Cell("none", Decimal(0))
     match = NUMBER.match(folded)
     if not match:
-        return TEXT
+        return TEXT_CELL
     digits = match["int"].replace(",", "") + (match["frac"] or "")
     try:
         value = Decimal(digits)
     except InvalidOperation:
-        return TEXT
+        return TEXT_CELL
     if match["sign"] == "-":
         value = -value
     return Cell("number", value, match["unit"])

@@ -17,7 +17,7 @@ from operator import is_not, not_
 
 from ingest import vocabulary as vocab
 from ingest.layout import Tokens
-from ingest.numbers import TEXT, Cell, amount_unit, read_cell, to_wan
+from ingest.numbers import TEXT_CELL, Cell, amount_unit, read_cell, to_wan
 from ingest.records import (
     AppealFact,
     ApplicationFact,
@@ -57,7 +57,7 @@ class Stream:
         self.raw, self.text, self.keys = tokens.raw, tokens.text, tokens.key
         self.row_start, self.in_table = tokens.row_start, tokens.in_table
         self.cells: list[Cell] = list(map(read_cell, tokens.text))
-        self.values: list[bool] = list(map(is_not, self.cells, repeat(TEXT)))  # is a value, by index
+        self.values: list[bool] = list(map(is_not, self.cells, repeat(TEXT_CELL)))  # is a value, by index
 
     def __len__(self) -> int:
         return len(self.raw)

@@ -9,7 +9,7 @@ import pytest
 from test_parser_properties import OUTCOMES
 
 from ingest.decode import decode_bytes, repair_mojibake
-from ingest.numbers import read_cell, to_wan
+from ingest.numbers import TEXT_CELL, read_cell, to_wan
 from ingest.parser import parse_bytes
 from ingest.records import ParsedReport, RawFile
 from report_render import appeal_rows, application_rows, article20_rows, render
@@ -100,6 +100,7 @@ def test_reordered_chapters_still_read() -> None:
 def test_cell_meanings(printed: str, kind: str, value: Decimal | None) -> None:
     cell = read_cell(printed)
     assert (cell.kind, cell.value) == (kind, value)
+    assert (cell is TEXT_CELL) == (kind == "text")  # the table reader tells values by identity
 
 
 def test_amounts_in_wan() -> None:
