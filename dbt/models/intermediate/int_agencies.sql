@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- Materialised as a table, not a view: dim_agency, int_reports and four tests read it, and a view
+    would run the resolution again for each of them. -#}
 {#- Agency resolution: the one place that decides what "one agency" is.
     - agency_id is the md5 of the canonical simplified agency_name (the parser
       canonicalises names: script conversion, place qualification);

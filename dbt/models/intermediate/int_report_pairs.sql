@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+{#- Materialised as a table, not a view: three identity models and a test read it. -#}
 {#- Consecutive-year report pairs of one agency, for the cross-year identities:
     every report of year N+1 paired with its agency's report of year N. A gap year
     gives no pair. When an agency has several reports for year N, the one published

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- Materialised as a table, not a view: dim_report, dim_year, int_report_pairs and their tests read
+    it, and a view would run the joins again for each of them. -#}
 {#- Every parsed report with its resolved agency (int_agencies) and the name of its region. -#}
 with reports as (
     select * from {{ ref('stg_reports') }}
