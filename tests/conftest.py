@@ -100,8 +100,11 @@ def run_cli(env: dict[str, str], log: Path) -> None:
     assert done.returncode == 0, f"dagster asset materialize failed (log {log}):\n{output[-6000:]}"
 
 
-def run_in_process(landing: Path, warehouse: Path, published: Path) -> None:
-    """Materialise every asset of the code location in this process (dbt still runs as its CLI)."""
+def run_in_process(landing: Path, warehouse: Path, published: Path) -> str:
+    """Materialise every asset of the code location in this process (dbt still runs as its CLI).
+
+    Returns the run's id.
+    """
     import dagster as dg
 
     from dagster_project.definitions import defs
@@ -126,6 +129,7 @@ def run_in_process(landing: Path, warehouse: Path, published: Path) -> None:
         },
     )
     assert result.success
+    return result.run_id
 
 
 def marts_contents(warehouse: Path) -> dict[str, list[str]]:

@@ -19,13 +19,17 @@ so does a further run with nothing changed.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 from conftest import run_in_process
 from test_warehouse_model import COLUMNS, application_values, report_html
+
+from dagster_project.dbt_manifest import DBT_PROJECT
 
 pytestmark = pytest.mark.e2e
 
@@ -78,7 +82,7 @@ def carry(warehouse: Path, agency: str, year: int) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def delta(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> dict[str, Path]:
+def delta(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("delta")
     landing = root / "landing"
     landing.mkdir()
@@ -94,14 +98,31 @@ def delta(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> dict[
     (landing / "a_2024.html").write_text(report(AGENCY_A, 2024, broken_total=True), encoding="utf-8")
     (landing / "b_2021.html").unlink()
     (landing / "b_2023.html").write_text(report(AGENCY_B, 2025), encoding="utf-8")
-    run_in_process(landing, warehouse, published)
+    delta_run = run_in_process(landing, warehouse, published)
+    parse_events = dbt_parse_events(delta_run)  # before later runs prune the run's dbt target dirs
 
     fresh = root / "fresh" / "warehouse.duckdb"
     run_in_process(landing, fresh, root / "fresh" / "published")
-    return {"warehouse": warehouse, "published": published, "fresh": fresh, "landing": landing}
+    return {
+        "warehouse": warehouse,
+        "published": published,
+        "fresh": fresh,
+        "landing": landing,
+        "parse_events": parse_events,
+    }
 
 
-def test_the_delta_evaluates_only_the_reports_concerned(delta: dict[str, Path]) -> None:
+def dbt_parse_events(run_id: str) -> dict[str, list[str]]:
+    """The names of the parsing events of each dbt invocation of a run (from its dbt.log)."""
+    target = DBT_PROJECT.project_dir / DBT_PROJECT.target_path
+    events = {}
+    for log in sorted(target.glob(f"dbt_*-{run_id[:7]}-*/dbt.log")):
+        lines = [json.loads(line)["info"]["name"] for line in log.read_text(encoding="utf-8").splitlines()]
+        events[log.parent.name.split("-")[0]] = [name for name in lines if "Pars" in name]
+    return events
+
+
+def test_the_delta_evaluates_only_the_reports_concerned(delta: dict[str, Any]) -> None:
     scope = query(
         delta["warehouse"],
         """
@@ -121,7 +142,7 @@ def test_the_delta_evaluates_only_the_reports_concerned(delta: dict[str, Path]) 
     assert query(delta["warehouse"], "SELECT count(*) FROM raw.facts_to_rebuild") == [(0,)]
 
 
-def test_identities_flip_as_the_changed_reports_say(delta: dict[str, Path]) -> None:
+def test_identities_flip_as_the_changed_reports_say(delta: dict[str, Any]) -> None:
     warehouse = delta["warehouse"]
     assert carry(warehouse, AGENCY_A, 2023)["natural_person"] == "fail"  # 3 forward, 2 taken over
     assert carry(warehouse, AGENCY_A, 2023)["other_org"] == "pass"
@@ -140,7 +161,16 @@ def test_identities_flip_as_the_changed_reports_say(delta: dict[str, Path]) -> N
     assert stored == [("natural_person",), ("total",)]  # a_2023's, stored by the warning test
 
 
-def test_a_delta_run_equals_a_build_from_scratch(delta: dict[str, Path]) -> None:
+def test_the_delta_does_not_parse_the_dbt_project_again(delta: dict[str, Any]) -> None:
+    """A full build and a delta differ in what dbt builds (macros/build_scope.sql), not in dbt's
+    vars: the delta keeps the full build's parse state (a full parse is ~3 s at any size)."""
+    events = delta["parse_events"]
+    assert sorted(events) == ["dbt_warehouse", "dbt_yearly"]
+    for asset, names in events.items():
+        assert "PartialParsingEnabled" in names and "UnableToPartialParse" not in names, (asset, names)
+
+
+def test_a_delta_run_equals_a_build_from_scratch(delta: dict[str, Any]) -> None:
     built, fresh = contents(delta["warehouse"]), contents(delta["fresh"])
     assert built.keys() == fresh.keys()
     for table, rows in fresh.items():
@@ -148,7 +178,7 @@ def test_a_delta_run_equals_a_build_from_scratch(delta: dict[str, Path]) -> None
     assert contents(delta["published"] / "warehouse.duckdb") == built
 
 
-def test_a_run_with_nothing_changed_keeps_it_so(delta: dict[str, Path]) -> None:
+def test_a_run_with_nothing_changed_keeps_it_so(delta: dict[str, Any]) -> None:
     run_in_process(delta["landing"], delta["warehouse"], delta["published"])
     assert query(delta["warehouse"], "SELECT count(*) FROM intermediate.int_identity_scope") == [(0,)]
     assert contents(delta["warehouse"]) == contents(delta["fresh"])

@@ -17,8 +17,8 @@ import dagster as dg
 import pytest
 
 from dagster_project.defs.assets.dbt import (
+    build_scope,
     dbt_project_digest,
-    dbt_vars,
     rebuilds_years,
     record_unit_tests,
     unit_test_args,
@@ -43,9 +43,9 @@ def test_report_years_are_the_partitions() -> None:
     keys = report_year_keys(dt.date(2027, 2, 5))
     assert keys[0] == str(FIRST_REPORT_YEAR) == "2008" and keys[-1] == "2027"
     assert full_range() == f"2008...{dt.date.today().year}"
-    assert json.loads(dbt_vars([2020], delta=False)) == {"report_years": [2020, 2020], "delta_tests": False}
-    assert json.loads(dbt_vars([2019, 2020, 2021], delta=False))["report_years"] == [2019, 2021]
-    assert json.loads(dbt_vars(None, delta=True)) == {"report_years": None, "delta_tests": True}
+    assert build_scope([2020], delta=False) == {"OGI_REPORT_YEARS": "2020-2020", "OGI_DELTA_TESTS": "false"}
+    assert build_scope([2019, 2020, 2021], delta=False)["OGI_REPORT_YEARS"] == "2019-2021"
+    assert build_scope(None, delta=True) == {"OGI_REPORT_YEARS": "", "OGI_DELTA_TESTS": "true"}
 
 
 def test_a_new_files_run_rebuilds_only_what_was_parsed(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-{#- On a delta run (var delta_tests, set by Dagster when a run applies only new or changed
+{#- On a delta run (OGI_DELTA_TESTS, macros/build_scope.sql, set by Dagster when a run applies only new or changed
     files), the row-by-row tests of the incremental marts look at the rows this build wrote:
     fct_identity_checks' rows of the reports in int_identity_scope, and the fact marts' rows
     of the re-parsed reports (raw.facts_to_rebuild). Every other row is the one an earlier
@@ -30,7 +30,7 @@
                          'identity_status_consistent', 'expression_is_true', 'unique_combination'] -%}
     {%- set facts = ['fct_applications', 'fct_appeals', 'fct_disclosures', 'fct_transactions',
                      'fct_unmapped_cells'] -%}
-    {%- if not var('delta_tests', false) or flags.FULL_REFRESH or relation.identifier is not defined -%}
+    {%- if not build_delta_tests() or flags.FULL_REFRESH or relation.identifier is not defined -%}
         {%- do return(none) -%}
     {%- endif -%}
     {%- set metadata = model.get('test_metadata') or {} -%}
@@ -44,7 +44,7 @@
     {%- if relation.identifier == 'fct_identity_checks' -%}
         {%- set scope = api.Relation.create(database=relation.database, schema='intermediate',
                                             identifier='int_identity_scope') -%}
-    {%- elif relation.identifier in facts and var('report_years', none) is none -%}
+    {%- elif relation.identifier in facts and build_report_years() is none -%}
         {%- set scope = api.Relation.create(database=relation.database, schema='raw',
                                             identifier='facts_to_rebuild') -%}
     {%- else -%}

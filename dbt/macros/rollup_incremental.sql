@@ -1,5 +1,5 @@
 {#- The roll-ups of the fact marts by report year, template and region are incremental on a
-    run that applies only new or changed files (var report_years unset): a group's rows sum
+    run that applies only new or changed files (OGI_REPORT_YEARS unset, macros/build_scope.sql): a group's rows sum
     the facts of the reports of that (report_year, template_version, region_code), so only
     the groups of reports re-parsed (raw.facts_to_rebuild), added, removed or moved since the
     last build are summed again. The reports the last build summed, with their groups, are
@@ -12,7 +12,7 @@
     {{ config(
         materialized='incremental',
         on_schema_change='fail',
-        full_refresh=((var('report_years', none) is not none) or none),
+        full_refresh=((build_report_years() is not none) or none),
         pre_hook="{{ rollup_delete() }}",
         post_hook="{{ rollup_state_write() }}"
     ) }}
@@ -26,7 +26,7 @@
 {#- Whether this build sums only the changed groups (else every group). -#}
 {% macro rollup_is_delta() -%}
     {%- do return(is_incremental() and rollup_state_relation() is not none
-                  and var('report_years', none) is none) -%}
+                  and build_report_years() is none) -%}
 {%- endmacro %}
 
 {#- The (report_year, template_version, region_code) groups whose reports changed. -#}

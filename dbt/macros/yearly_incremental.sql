@@ -1,4 +1,4 @@
-{#- The fact tables are incremental by report year (Dagster partitions, var report_years = [first, last]).
+{#- The fact tables are incremental by report year (Dagster partitions, OGI_REPORT_YEARS = "first-last", macros/build_scope.sql).
 
     Before a run, yearly_delete() removes the rows of reports that are gone, of reports parsed
     again since the facts last took them in (raw.facts_to_rebuild, emptied by Dagster after
@@ -6,11 +6,11 @@
     the model then inserts the rows of every report not yet in the table
     (yearly_new_reports). So a year is rebuilt idempotently, new and re-parsed reports of any
     year arrive, and a run killed halfway heals on the next one (whatever is missing is "not
-    yet in the table", and the queue is kept). Without report_years only the difference is
+    yet in the table", and the queue is kept). Without report years only the difference is
     applied: a 1 % delta costs about 1 % of the fact rows. The first build is a full one. -#}
 
 {% macro report_years_clause(report_ids_from) -%}
-    {%- set years = var('report_years', none) -%}
+    {%- set years = build_report_years() -%}
     {%- if years -%}
     or report_id in (
         select report_id from {{ report_ids_from }}

@@ -27,17 +27,21 @@ KEEP_RUN_DIRS = 3  # target/dbt_warehouse-<run>-<id>/ of the latest runs, for th
 
 
 @contextmanager
-def warehouse_env(path: str) -> Iterator[None]:
-    """dbt's profile reads WAREHOUSE_PATH; hand it the resource's absolute path while dbt starts."""
-    previous = os.environ.get("WAREHOUSE_PATH")
-    os.environ["WAREHOUSE_PATH"] = path
+def dbt_environment(values: Mapping[str, str]) -> Iterator[None]:
+    """Set ``values`` in the environment while dbt starts (it inherits it), then restore it.
+
+    dbt's profile reads WAREHOUSE_PATH, its macros the build's scope (:func:`build_scope`).
+    """
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("WAREHOUSE_PATH", None)
-        else:
-            os.environ["WAREHOUSE_PATH"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 # the fact models, incremental by report year, and the roll-ups that sum them (built after them)
@@ -45,11 +49,15 @@ YEARLY = "tag:yearly tag:rollup"
 
 
 def build(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse, args: list[str]
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: DuckDBWarehouse,
+    scope: Mapping[str, str],
+    args: list[str],
 ):
     # --no-write-json: no manifest.json (twice), run_results.json or graph.gpickle in the run's
     # target dir (~0.5 s an invocation); nothing reads them, and its dbt.log keeps every event
-    with warehouse_env(warehouse.path):
+    with dbt_environment({"WAREHOUSE_PATH": warehouse.path, **scope}):
         invocation = dbt.cli(["build", "--no-write-json", *args], context=context)
     # dbt holds the DuckDB file until it exits: collect its events, then count the rows
     events = list(invocation.stream())
@@ -132,10 +140,8 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareho
     """
     digest = dbt_project_digest()
     delta = not rebuilds_years(context.run.run_config, facts_state_path(warehouse.path), digest)
-    # on a delta, the same vars as dbt_yearly's: one dbt parse state serves both invocations
-    args = ["--vars", dbt_vars(None, delta=delta)]
-    args += unit_test_args("dbt_warehouse", warehouse.path, digest) if delta else ["--full-refresh"]
-    yield from build(context, dbt, warehouse, args)
+    args = unit_test_args("dbt_warehouse", warehouse.path, digest) if delta else ["--full-refresh"]
+    yield from build(context, dbt, warehouse, build_scope(None, delta=delta), args)
     record_unit_tests("dbt_warehouse", warehouse.path, digest)
 
 
@@ -162,10 +168,8 @@ def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     years = years_of(context) if rebuilds_years(context.run.run_config, state, digest) else None
     if years is None:
         context.log.info("new or changed files only: the facts take in the re-parsed reports alone")
-    args = ["--vars", dbt_vars(years, delta=years is None)]
-    if years is None:
-        args += unit_test_args("dbt_yearly", warehouse.path, digest)
-    yield from build(context, dbt, warehouse, args)
+    args = unit_test_args("dbt_yearly", warehouse.path, digest) if years is None else []
+    yield from build(context, dbt, warehouse, build_scope(years, delta=years is None), args)
     record_unit_tests("dbt_yearly", warehouse.path, digest)
     # the build succeeded (a failed one raises in build()): the queue is taken in
     with warehouse.connect() as con:
@@ -173,13 +177,17 @@ def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     state.write_text(json.dumps({"dbt_project_digest": digest}), encoding="utf-8")
 
 
-def dbt_vars(years: list[int] | None, delta: bool) -> str:
-    """The dbt vars of a run over ``years``, or of a run applying differences only (None).
+def build_scope(years: list[int] | None, delta: bool) -> dict[str, str]:
+    """What a dbt build covers (dbt/macros/build_scope.sql): ``years``, or the differences only (None).
 
-    ``delta_tests``: the row-by-row tests of the incremental marts read only the rows this
-    run wrote (dbt/macros/delta_tests.sql).
+    ``OGI_DELTA_TESTS``: the row-by-row tests of the incremental marts read only the rows this
+    run wrote (dbt/macros/delta_tests.sql). Both are always set: dbt's partial parsing takes an
+    unset variable read with a default for a changed one.
     """
-    return json.dumps({"report_years": [min(years), max(years)] if years else None, "delta_tests": delta})
+    return {
+        "OGI_REPORT_YEARS": f"{min(years)}-{max(years)}" if years else "",
+        "OGI_DELTA_TESTS": "true" if delta else "false",
+    }
 
 
 def unit_tests_path(warehouse_path: str) -> Path:
