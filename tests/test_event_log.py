@@ -2,7 +2,9 @@
 
 A real run of partitioned and unpartitioned assets with checks gives the events; stored again one
 by one into one fresh storage and as one batch into another, both read back the same through
-Dagster's storage API. A batch that fails part-way leaves nothing behind.
+Dagster's storage API. A batch that fails part-way leaves nothing behind. Events stored one by
+one go through one open connection per SQLite file, which a wipe closes and a forked process
+does not share.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from dagster._core.errors import DagsterInvariantViolationError
 from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecord
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from sqlalchemy import event as sqlalchemy_event
+from sqlalchemy.engine import Engine
 
 from dagster_project.event_log import BatchingSqliteEventLogStorage
 from dagster_project.settings import INSTANCE_ENV, instance_yaml, write_instance
@@ -217,3 +221,63 @@ def test_a_batch_that_fails_leaves_nothing_half_written(run: Run, tmp_path: Path
     worker.join(timeout=30)
     assert not worker.is_alive()
     assert len(read_back(storage, run.run_id)["events"]) == len(materialized)
+
+
+def test_events_stored_one_by_one_keep_one_open_connection_per_shard(run: Run, tmp_path: Path) -> None:
+    stock = SqliteEventLogStorage(str(tmp_path / "stock"))
+    storage = BatchingSqliteEventLogStorage(str(tmp_path / "open"))
+    opened: list[str] = []
+
+    def count(_dbapi_connection, _record) -> None:
+        opened.append("connect")
+
+    sqlalchemy_event.listen(Engine, "connect", count)
+    try:
+        for entry in run.events:
+            storage.store_event(entry)
+    finally:
+        sqlalchemy_event.remove(Engine, "connect", count)
+    for entry in run.events:
+        stock.store_event(entry)
+    assert read_back(storage, run.run_id) == read_back(stock, run.run_id)
+    # the run's file and the index once each, and the stock has_table's first look at the index
+    assert len(opened) == 3 and len(storage._engines) == 2
+    with storage.index_connection() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    storage.dispose()
+    assert not storage._engines
+
+
+def test_wipe_closes_the_open_files_and_the_storage_works_on(run: Run, tmp_path: Path) -> None:
+    storage = BatchingSqliteEventLogStorage(str(tmp_path / "open"))
+    storage.store_event_batch(run.events)
+    storage.wipe()
+    assert not read_back(storage, run.run_id)["events"]
+    for entry in run.events:
+        storage.store_event(entry)
+    assert len(read_back(storage, run.run_id)["events"]) == len(run.events)
+    assert len(read_back(SqliteEventLogStorage(str(tmp_path / "open")), run.run_id)["events"]) == len(
+        run.events
+    )
+
+
+def test_a_forked_process_opens_its_own_connections(run: Run, tmp_path: Path) -> None:
+    storage = BatchingSqliteEventLogStorage(str(tmp_path / "open"))
+    half = len(run.events) // 2
+    for entry in run.events[:half]:
+        storage.store_event(entry)
+    parents = dict(storage._engines)
+    pid = os.fork()
+    if pid == 0:  # the child: store the rest, exit without pytest's clean-up
+        code = 1
+        try:
+            for entry in run.events[half:]:
+                storage.store_event(entry)
+            code = 0 if all(storage._engines[s] is not e for s, e in parents.items()) else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert storage._engines == parents  # the parent's connections, still open, see the child's rows
+    assert len(read_back(storage, run.run_id)["events"]) == len(run.events)
