@@ -2,8 +2,12 @@
 
 ``python -m dagster_project.materialize`` replaces itself with the real Dagster CLI::
 
-    dagster asset materialize --select '*' -m dagster_project.definitions \\
+    python -m dagster asset materialize --select '*' -m dagster_project.definitions \\
         --partition-range 2008...<this year> --config-json '{…"reparse": false…}'
+
+``python -m dagster`` rather than the ``dagster`` script: the parse's worker processes (spawned)
+first import the parent's main module again when it is a script (the CLI's imports, ~1 s a
+worker on every run), and not when it is a package's ``__main__``.
 
 Tests run the same command (:func:`command`), so they exercise exactly what ``make run`` does.
 Where the last successful run already built this landing directory with this code, it says so
@@ -15,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 from dagster_project.freshness import handed_over, landing_digest, unchanged
 from dagster_project.settings import INSTANCE_ENV, REPO_ROOT, landing_dir, publish_dir, warehouse_path
@@ -26,10 +29,9 @@ def command() -> list[str]:
     from dagster_project.defs.jobs import NEW_FILES_ONLY
     from dagster_project.defs.partitions import full_range
 
-    dagster = Path(sys.executable).parent / "dagster"
     return [
-        str(dagster),
-        *("asset", "materialize", "--select", "*", "-m", "dagster_project.definitions"),
+        sys.executable,
+        *("-m", "dagster", "asset", "materialize", "--select", "*", "-m", "dagster_project.definitions"),
         *("--partition-range", full_range(), "--config-json", json.dumps(NEW_FILES_ONLY)),
     ]
 

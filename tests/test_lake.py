@@ -156,3 +156,41 @@ def test_a_worker_that_dies_fails_the_parse_instead_of_hanging() -> None:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_workers_run_the_shards_without_the_parents_main_module(corpus: Path, tmp_path: Path) -> None:
+    """Spawned workers import the parent's main module again when it is a script (the ``dagster``
+    CLI's imports: ~1 s a worker), not when it is a package's ``__main__``: ``make run`` starts
+    Dagster as ``python -m dagster``, and a parse run from such a parent runs no main twice."""
+    from dagster_project.materialize import command
+
+    assert command()[:3] == [sys.executable, "-m", "dagster"]
+    repo = Path(__file__).resolve().parents[1]
+    marker = tmp_path / "main_imported"
+    package = tmp_path / "parent"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "__main__.py").write_text(
+        f"""
+import sys
+with open({str(marker)!r}, "a") as out:
+    out.write(__name__ + "\\n")
+sys.path.insert(0, {str(repo)!r})
+if __name__ == "__main__":
+    import datetime as dt
+    from pathlib import Path
+    from ingest.discover import discover_files
+    from ingest.lake import plan_shards, run_shards
+    files = discover_files(Path({str(corpus)!r})).files
+    tasks = plan_shards(files, {{}}, Path({str(tmp_path / "lake")!r}), dt.datetime(2026, 2, 5), workers=2)
+    print(sum(result.files for result in run_shards(tasks, workers=2)), len(files))
+""",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "parent"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    parsed, registered = done.stdout.split()
+    assert parsed == registered and int(parsed) > 80
+    assert marker.read_text(encoding="utf-8").splitlines() == ["__main__"]
