@@ -9,15 +9,16 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import dbt_assets
 
 from dagster_project.dbt_manifest import DBT_PROJECT, ensure_manifest, project_files, prune_invocation_dirs
 from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
+from dagster_project.defs.resources import WarehouseDbt
 from dagster_project.translator import WarehouseTranslator
 from dagster_project.warehouse import DuckDBWarehouse
 
@@ -50,14 +51,14 @@ YEARLY = "tag:yearly tag:rollup"
 
 def build(
     context: dg.AssetExecutionContext,
-    dbt: DbtCliResource,
+    dbt: WarehouseDbt,
     warehouse: DuckDBWarehouse,
     scope: Mapping[str, str],
     args: list[str],
 ):
     # --no-write-json: no manifest.json (twice), run_results.json or graph.gpickle in the run's
     # target dir (~0.5 s an invocation); nothing reads them, and its dbt.log keeps every event
-    with dbt_environment({"WAREHOUSE_PATH": warehouse.path, **scope}):
+    with dbt_environment({"WAREHOUSE_PATH": warehouse.path, **scope, **dbt.standby_env()}):
         invocation = dbt.cli(["build", "--no-write-json", *args], context=context)
     # dbt holds the DuckDB file until it exits: collect its events, then count the rows
     events = list(invocation.stream())
@@ -128,7 +129,7 @@ def row_counts(warehouse: DuckDBWarehouse, keys: set[dg.AssetKey]) -> dict[dg.As
     exclude=YEARLY,
     backfill_policy=SINGLE_RUN,
 )
-def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
+def dbt_warehouse(context: dg.AssetExecutionContext, dbt: WarehouseDbt, warehouse: DuckDBWarehouse):
     """Staging views, dimensions, identities and audit.
 
     Dimensions and audit are rebuilt whole (they are small). ``fct_identity_checks`` is
@@ -141,6 +142,8 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareho
     digest = dbt_project_digest()
     delta = not rebuilds_years(context.run.run_config, facts_state_path(warehouse.path), digest)
     args = unit_test_args("dbt_warehouse", warehouse.path, digest) if delta else ["--full-refresh"]
+    if runs_any(context, dbt_yearly.keys):  # it follows: its dbt imports while this one builds
+        dbt.stand_by()
     yield from build(context, dbt, warehouse, build_scope(None, delta=delta), args)
     record_unit_tests("dbt_warehouse", warehouse.path, digest)
 
@@ -154,7 +157,7 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareho
     partitions_def=report_years,
     backfill_policy=SINGLE_RUN,
 )
-def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
+def dbt_yearly(context: dg.AssetExecutionContext, dbt: WarehouseDbt, warehouse: DuckDBWarehouse):
     """The fact tables, incremental (macros/yearly_incremental.sql).
 
     Reports parsed since the last build (raw.facts_to_rebuild) are deleted and inserted again,
@@ -175,6 +178,12 @@ def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     with warehouse.connect() as con:
         con.execute("DELETE FROM raw.facts_to_rebuild")
     state.write_text(json.dumps({"dbt_project_digest": digest}), encoding="utf-8")
+
+
+def runs_any(context: dg.AssetExecutionContext, keys: Iterable[dg.AssetKey]) -> bool:
+    """Whether this run also materialises any of ``keys``."""
+    selection = context.run.asset_selection
+    return selection is None or any(key in selection for key in keys)
 
 
 def build_scope(years: list[int] | None, delta: bool) -> dict[str, str]:
