@@ -265,3 +265,22 @@ def test_backfill_of_one_year_reparses_only_that_year(
     assert result.success
     assert metadata_of(result, "reports")["files_parsed"] == 3  # a, its copy c, and sub/d: not b (2019)
     assert comparable(warehouse) == before  # deleted and inserted again: the same rows
+
+
+def test_a_new_copy_of_a_loaded_report_is_its_duplicate(
+    tmp_path: Path, landing: Path, stub_parser: None
+) -> None:
+    """Only the new file is parsed; the report already loaded with that content keeps it."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_raw(warehouse, landing).success
+    (landing / "zz_copy_of_b.html").write_bytes((landing / "b_2019.html").read_bytes())
+    result = materialize_raw(warehouse, landing)
+    assert result.success
+    assert metadata_of(result, "reports")["files_parsed"] == 1
+    assert metadata_of(result, "rejected_files")["rejects_by_error_code"] == {"duplicate_content": 1}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        [(reported,)] = con.execute(
+            "SELECT source_path FROM raw.reports WHERE content_sha256 ="
+            " (SELECT content_sha256 FROM raw.rejected_files WHERE source_path LIKE '%zz_copy_of_b.html')"
+        ).fetchall()
+    assert reported.endswith("/b_2019.html")
