@@ -65,6 +65,8 @@ def test_publish_replaces_atomically_and_drops_stale_parquet(tmp_path: Path) -> 
     assert not [p for p in published.rglob("*") if p.name.startswith(".")]  # no temporary files left
     with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 4
+        parquet = published / "parquet" / "marts" / "dim_report.parquet"
+        assert con.execute(f"SELECT count(*) FROM read_parquet('{parquet}')").fetchone()[0] == 4
 
 
 def test_publish_takes_in_what_only_the_wal_holds(tmp_path: Path) -> None:
@@ -83,6 +85,8 @@ def test_publish_takes_in_what_only_the_wal_holds(tmp_path: Path) -> None:
     assert not (published / "warehouse.duckdb.wal").exists()
     with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 4
+        parquet = published / "parquet" / "marts" / "dim_report.parquet"
+        assert con.execute(f"SELECT count(*) FROM read_parquet('{parquet}')").fetchone()[0] == 4
 
 
 def test_publish_reads_the_warehouse_read_only(tmp_path: Path) -> None:
