@@ -30,7 +30,9 @@
                          'identity_status_consistent', 'expression_is_true', 'unique_combination'] -%}
     {%- set facts = ['fct_applications', 'fct_appeals', 'fct_disclosures', 'fct_transactions',
                      'fct_unmapped_cells'] -%}
-    {%- if not build_delta_tests() or flags.FULL_REFRESH or relation.identifier is not defined -%}
+    {#- not while dbt parses (execute is false): the scope is the run's, read when the test runs,
+        and an environment variable read at parse time re-parses every test's file when it changes -#}
+    {%- if not execute or not build_delta_tests() or flags.FULL_REFRESH or relation.identifier is not defined -%}
         {%- do return(none) -%}
     {%- endif -%}
     {%- set metadata = model.get('test_metadata') or {} -%}
