@@ -39,6 +39,7 @@ IDLE_SECONDS = 3600.0  # a full build parses for minutes before dbt starts
 POLL_SECONDS = 1.0
 START_SECONDS = 10.0  # for a standby to listen; one that is slower is simply not waited for
 MAX_REQUEST = 1 << 22  # argv and environment of one command
+FORWARDED = (signal.SIGINT, signal.SIGTERM)  # from dbt-offline to the standby running its command
 
 
 def start(directory: Path) -> subprocess.Popen:
@@ -120,9 +121,6 @@ def run_on_standby(directory: Path, args: list[str]) -> int | None:
     if not finished:  # killed mid-command: report it as a signal would
         return 128 + signal.SIGKILL
     return int(json.loads(finished)["exit_code"])
-
-
-FORWARDED = (signal.SIGINT, signal.SIGTERM)
 
 
 # --- the standby side --------------------------------------------------------------------------

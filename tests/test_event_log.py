@@ -37,7 +37,7 @@ from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy.engine import Engine
 
 from dagster_project.event_log import BatchingSqliteEventLogStorage
-from dagster_project.settings import INSTANCE_ENV, instance_yaml, write_instance
+from dagster_project.settings import INSTANCE_ENV, instance_yaml, temporary_environment, write_instance
 
 DAYS = DailyPartitionsDefinition(start_date="2024-01-01", end_date="2024-01-06")
 
@@ -83,38 +83,29 @@ class Run:
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     """One run on an instance configured as make's (dagster.yaml and DAGSTER_EVENT_BATCH_SIZE)."""
     home = write_instance(tmp_path_factory.mktemp("dagster_home"))
-    saved = {name: os.environ.get(name) for name in INSTANCE_ENV}
-    os.environ.update(INSTANCE_ENV)
-    try:
-        with DagsterInstance.from_config(str(home)) as instance:
-            storage = instance.event_log_storage
-            assert type(storage) is BatchingSqliteEventLogStorage
-            batches: list[int] = []
-            stored_batch = storage.store_event_batch
+    with temporary_environment(INSTANCE_ENV), DagsterInstance.from_config(str(home)) as instance:
+        storage = instance.event_log_storage
+        assert type(storage) is BatchingSqliteEventLogStorage
+        batches: list[int] = []
+        stored_batch = storage.store_event_batch
 
-            def counted(events):
-                stored_batch(events)  # an error here would make Dagster store them one by one
-                batches.append(len(events))
+        def counted(events):
+            stored_batch(events)  # an error here would make Dagster store them one by one
+            batches.append(len(events))
 
-            storage.store_event_batch = counted  # ty: ignore[invalid-assignment]
-            job = Definitions(
-                assets=[daily, daily_rollup, whole],
-                asset_checks=[whole_has_rows, whole_is_sorted],
-                jobs=[define_asset_job("everything")],
-            ).resolve_job_def("everything")
-            tags = {
-                ASSET_PARTITION_RANGE_START_TAG: "2024-01-01",
-                ASSET_PARTITION_RANGE_END_TAG: "2024-01-05",
-            }
-            result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
-            events = list(instance.all_logs(result.run_id))
-            yield Run(instance, result.run_id, events, batches)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        storage.store_event_batch = counted  # ty: ignore[invalid-assignment]
+        job = Definitions(
+            assets=[daily, daily_rollup, whole],
+            asset_checks=[whole_has_rows, whole_is_sorted],
+            jobs=[define_asset_job("everything")],
+        ).resolve_job_def("everything")
+        tags = {
+            ASSET_PARTITION_RANGE_START_TAG: "2024-01-01",
+            ASSET_PARTITION_RANGE_END_TAG: "2024-01-05",
+        }
+        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        events = list(instance.all_logs(result.run_id))
+        yield Run(instance, result.run_id, events, batches)
 
 
 def read_back(storage: SqliteEventLogStorage, run_id: str) -> dict:

@@ -9,8 +9,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -20,30 +19,13 @@ from dagster_dbt import dbt_assets
 from dagster_project.dbt_manifest import DBT_PROJECT, ensure_manifest, project_files, prune_invocation_dirs
 from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
 from dagster_project.defs.resources import WarehouseDbt
+from dagster_project.settings import temporary_environment
 from dagster_project.translator import WarehouseTranslator
 from dagster_project.warehouse import DuckDBWarehouse
 
 TRANSLATOR = WarehouseTranslator()
 PARTIAL_PARSE = "partial_parse.msgpack"
 KEEP_RUN_DIRS = 3  # target/dbt_warehouse-<run>-<id>/ of the latest runs, for their logs and artifacts
-
-
-@contextmanager
-def dbt_environment(values: Mapping[str, str]) -> Iterator[None]:
-    """Set ``values`` in the environment while dbt starts (it inherits it), then restore it.
-
-    dbt's profile reads WAREHOUSE_PATH, its macros the build's scope (:func:`build_scope`).
-    """
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 # the fact models, incremental by report year, and the roll-ups that sum them (built after them)
@@ -58,8 +40,10 @@ def build(
     args: list[str],
 ):
     # --no-write-json: no manifest.json (twice), run_results.json or graph.gpickle in the run's
-    # target dir (~0.5 s an invocation); nothing reads them, and its dbt.log keeps every event
-    with dbt_environment({"WAREHOUSE_PATH": warehouse.path, **scope, **dbt.standby_env()}):
+    # target dir (~0.5 s an invocation); nothing reads them, and its dbt.log keeps every event.
+    # dbt inherits the environment when it starts: the profile reads WAREHOUSE_PATH, the macros
+    # the build's scope (build_scope), dbt-offline the run's standbys
+    with temporary_environment({"WAREHOUSE_PATH": warehouse.path, **scope, **dbt.standby_env()}):
         invocation = dbt.cli(["build", "--no-write-json", *args], context=context)
     # dbt holds the DuckDB file until it exits: collect its events, then count the rows
     events = list(invocation.stream())
@@ -109,7 +93,7 @@ def row_counts(warehouse: DuckDBWarehouse, keys: set[dg.AssetKey]) -> dict[dg.As
     with warehouse.connect(read_only=True) as con:
         relations = base_tables(con)
         for key in keys:
-            if len(key.path) == 2 and tuple(key.path) in relations:
+            if table_of(key) in relations:
                 found[key] = con.execute(f'SELECT count(*) FROM "{key.path[0]}"."{key.path[1]}"').fetchone()[
                     0
                 ]
@@ -128,7 +112,12 @@ def any_built(warehouse: DuckDBWarehouse, keys: Iterable[dg.AssetKey]) -> bool:
     """Whether the table of any of ``keys`` (schema/name) exists."""
     with warehouse.connect(read_only=True) as con:
         tables = base_tables(con)
-    return any(len(key.path) == 2 and tuple(key.path) in tables for key in keys)
+    return any(table_of(key) in tables for key in keys)
+
+
+def table_of(key: dg.AssetKey) -> tuple[str, str] | None:
+    """The (schema, name) of a dbt model's asset key (the translator's schema/name), else None."""
+    return (key.path[0], key.path[1]) if len(key.path) == 2 else None
 
 
 @dbt_assets(
