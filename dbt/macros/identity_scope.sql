@@ -12,9 +12,14 @@
 
 {% macro identity_delete() -%}
     {%- if is_incremental() -%}
+    {#- report ids first, then rows (as yearly_delete, macros/yearly_incremental.sql) -#}
     delete from {{ this }}
-    where report_id in (select report_id from {{ ref('int_identity_scope') }})
-    or report_id not in (select report_id from {{ ref('dim_report') }})
+    where report_id in (
+        select report_id from {{ ref('int_identity_scope') }}
+        union all
+        select report_id from ({{ reports_taken_in() }}) as taken
+        where report_id not in (select report_id from {{ ref('dim_report') }})
+    )
     {%- endif -%}
 {%- endmacro %}
 

@@ -9,28 +9,41 @@
     yet in the table", and the queue is kept). Without report years only the difference is
     applied: a 1 % delta costs about 1 % of the fact rows. The first build is a full one. -#}
 
-{% macro report_years_clause(report_ids_from) -%}
-    {%- set years = build_report_years() -%}
-    {%- if years -%}
-    or report_id in (
-        select report_id from {{ report_ids_from }}
-        where report_year between {{ years[0] | int }} and {{ years[1] | int }}
-    )
-    {%- endif -%}
+{#- The reports a fact table holds rows of (~0.1 s for 30 M rows). The delete and the insert
+    decide on these report ids first and only then touch fact rows: a row-by-row "not in
+    dim_report / not in the table's ids" probed sets of every report for each of millions of
+    rows (fct_applications at 200,000 reports: 1.6 s against 0.35 s, and 0.4 s against 0.16 s). -#}
+{% macro reports_taken_in() -%}
+    select distinct report_id from {{ this }}
 {%- endmacro %}
 
 {% macro yearly_delete() -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
-    where report_id not in (select report_id from {{ ref('dim_report') }})
-    or report_id in (select report_id from {{ source('raw', 'facts_to_rebuild') }})
-    {{ report_years_clause(ref('dim_report')) }}
+    where report_id in (
+        select report_id from ({{ reports_taken_in() }}) as taken
+        where report_id not in (select report_id from {{ ref('dim_report') }})
+        union all
+        select report_id from {{ source('raw', 'facts_to_rebuild') }}
+        {%- set years = build_report_years() %}
+        {%- if years %}
+        union all
+        select report_id from {{ ref('dim_report') }}
+        where report_year between {{ years[0] | int }} and {{ years[1] | int }}
+        {%- endif %}
+    )
     {%- endif -%}
 {%- endmacro %}
 
+{#- Condition on the model's source rows (alias): their report is in dim_report and not yet in
+    the table. -#}
 {% macro yearly_new_reports(alias) -%}
+    {%- if is_incremental() -%}
+    {{ alias }}.report_id in (
+        select report_id from {{ ref('dim_report') }}
+        where report_id not in ({{ reports_taken_in() }})
+    )
+    {%- else -%}
     {{ alias }}.report_id in (select report_id from {{ ref('dim_report') }})
-    {%- if is_incremental() %}
-    and {{ alias }}.report_id not in (select distinct report_id from {{ this }})
     {%- endif -%}
 {%- endmacro %}
