@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from ingest.discover import Known, discover_files
+import duckdb
+
+from dagster_project.defs.assets.ingest import registry_frame
+from ingest.discover import discover_files, list_files
+from ingest.frames import build_frames
 
 
 def test_discovery_registers_reports_with_their_sidecars(tmp_path, monkeypatch) -> None:
@@ -25,8 +29,35 @@ def test_discovery_registers_reports_with_their_sidecars(tmp_path, monkeypatch) 
         ("landing/b/d.txt", ".txt", None),
     ]
     assert found.skipped == ["landing/b/notes.md"]
-    assert found.hashed == 3
-    known = {f.source_path: Known(f.size_bytes, f.modified_ns, f.content_sha256) for f in found.files}
-    again = discover_files("landing", known)
-    assert again.hashed == 0
-    assert again.files == found.files
+    listing = list_files("landing")
+    assert listing.source_path == [f.source_path for f in found.files]
+    assert listing.size_bytes == [f.size_bytes for f in found.files] == [14, 1, 1]
+    assert listing.sidecar_listed == [True, False, False]
+    assert listing.skipped == found.skipped
+
+
+def test_registry_reuses_known_hashes_and_agrees_with_discovery(tmp_path) -> None:
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    for name in ("a.html", "b.txt", "c.htm"):
+        (landing / name).write_text(name, encoding="utf-8")
+    (landing / "b.txt.meta.json").write_text('{"url": "http://x/b"}', encoding="utf-8")
+    (landing / "c.htm.meta.json").write_text("not json", encoding="utf-8")  # beside, unreadable
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+
+    first, hashed = registry_frame(con, list_files(landing))
+    assert hashed == 3
+    assert first["has_sidecar"].to_list() == [False, True, True]
+    discovered = build_frames(discover_files(landing).files, [])["report_files"]
+    assert discovered["has_sidecar"].to_list() == [False, True, False]  # the hints read: c's are none
+    assert first.drop("has_sidecar").equals(discovered.drop("has_sidecar"))
+
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE OR REPLACE TABLE raw.report_files AS SELECT * FROM first")
+    (landing / "a.html").write_text("a changed", encoding="utf-8")
+    (landing / "d.txt").write_text("d", encoding="utf-8")
+    again, hashed = registry_frame(con, list_files(landing))
+    assert hashed == 2  # a.html (size changed) and d.txt (new); b and c keep their hashes
+    rediscovered = build_frames(discover_files(landing).files, [])["report_files"]
+    assert again.drop("has_sidecar").equals(rediscovered.drop("has_sidecar"))
+    assert again["content_sha256"][1:3].to_list() == first["content_sha256"][1:3].to_list()
