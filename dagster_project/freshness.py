@@ -20,11 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster_project.settings import REPO_ROOT
 from ingest import PARSER_VERSION
-from ingest.discover import SIDECAR_SUFFIX, is_report_name, iter_listing
+from ingest.discover import Listing, list_files
+
+if TYPE_CHECKING:
+    import polars as pl
 
 CODE_DIRS = ("ingest", "dagster_project", "dbt/models", "dbt/macros", "dbt/tests")
 CODE_FILES = ("dbt/dbt_project.yml", "dbt/profiles.yml", "requirements.lock")
@@ -33,34 +38,112 @@ DIGEST_ENV = "WAREHOUSE_LANDING_DIGEST"  # {"pid", "landing_dir", "digest"}: see
 
 def landing_digest(landing_dir: Path) -> str:
     """Every report file and sidecar below ``landing_dir`` by path, size and modification time."""
-    lines = []
-    for root, names in iter_listing(landing_dir):
-        prefix = str(root / "x")[:-1]  # str(root / name), as pathlib joins, without a Path a file
-        for name in names:
-            if is_report_name(name) or name.endswith(SIDECAR_SUFFIX):
-                stat = os.stat(prefix + name)
-                lines.append(f"{prefix}{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    return listing_digest(list_files(landing_dir))
+
+
+def listing_digest(listing: Listing) -> str:
+    lines = [
+        f"{path}\0{size}\0{modified}\n"
+        for path, size, modified in (
+            *zip(listing.source_path, listing.size_bytes, listing.modified_ns, strict=True),
+            *listing.sidecar_stats,
+        )
+    ]
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
-def handed_over(landing_dir: Path, digest: str) -> dict[str, str]:
-    """The environment entry that hands ``digest`` to the process this one becomes (``execv``)."""
-    value = {"pid": os.getpid(), "landing_dir": str(landing_dir), "digest": digest}
+def handed_over(landing_dir: Path, digest: str, listing: Listing | None = None) -> dict[str, str]:
+    """The environment entry that hands ``digest`` (and ``listing``, written to a temporary file)
+    to the process this one becomes (``execv``)."""
+    value: dict[str, object] = {"pid": os.getpid(), "landing_dir": str(landing_dir), "digest": digest}
+    if listing is not None:
+        handle, name = tempfile.mkstemp(prefix="ogi-listing-", suffix=".arrow")
+        os.close(handle)
+        listing_frame(listing).write_ipc(name)
+        value["listing"] = name
     return {DIGEST_ENV: json.dumps(value)}
+
+
+def handed_over_value(landing_dir: Path) -> dict[str, object]:
+    """What ``make run`` handed to this very process for ``landing_dir`` (else nothing)."""
+    try:
+        value = json.loads(os.environ.get(DIGEST_ENV, ""))
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    if value.get("pid") != os.getpid() or value.get("landing_dir") != str(landing_dir):
+        return {}  # another process's (an inherited variable), or another landing dir's
+    return value
 
 
 def digest_handed_over(landing_dir: Path) -> str | None:
     """The digest ``make run`` took of ``landing_dir`` just before it became this process, if any."""
-    try:
-        value = json.loads(os.environ.get(DIGEST_ENV, ""))
-    except ValueError:
-        return None
-    if not isinstance(value, dict):
-        return None
-    if value.get("pid") != os.getpid() or value.get("landing_dir") != str(landing_dir):
-        return None  # another process's (an inherited variable), or another landing dir's
-    digest = value.get("digest")
+    digest = handed_over_value(landing_dir).get("digest")
     return digest if isinstance(digest, str) else None
+
+
+def listing_handed_over(landing_dir: Path) -> Listing | None:
+    """The listing ``make run`` took of ``landing_dir`` with its digest, if any; read once (the
+    file is removed), so that a second registration in the same process lists the directory.
+
+    Taken before the run started, like the digest (see the module's doc): a file added since is
+    registered by the next run, which the recorded digest makes sure will run.
+    """
+    import polars as pl  # here: "nothing to do" needs no polars (~0.3 s)
+
+    name = handed_over_value(landing_dir).get("listing")
+    if not isinstance(name, str):
+        return None
+    try:
+        frame = pl.read_ipc(name)
+    except OSError:
+        return None
+    finally:
+        Path(name).unlink(missing_ok=True)
+    return listing_of(frame)
+
+
+def listing_frame(listing: Listing) -> pl.DataFrame:
+    """A listing as one frame (a row per report, sidecar and skipped file), to hand over."""
+    import polars as pl
+
+    sidecars, skipped = len(listing.sidecar_stats), len(listing.skipped)
+    paths, sizes, modified = ([stat[i] for stat in listing.sidecar_stats] for i in range(3))
+    return pl.DataFrame(
+        {
+            "kind": ["report"] * len(listing) + ["sidecar"] * sidecars + ["skipped"] * skipped,
+            "path": [*listing.source_path, *paths, *listing.skipped],
+            "size_bytes": [*listing.size_bytes, *sizes, *[None] * skipped],
+            "modified_ns": [*listing.modified_ns, *modified, *[None] * skipped],
+            "extension": [*listing.extension, *[None] * (sidecars + skipped)],
+            "sidecar_listed": [*listing.sidecar_listed, *[None] * (sidecars + skipped)],
+        },
+        schema={
+            "kind": pl.String(),
+            "path": pl.String(),
+            "size_bytes": pl.Int64(),
+            "modified_ns": pl.Int64(),
+            "extension": pl.String(),
+            "sidecar_listed": pl.Boolean(),
+        },
+    )
+
+
+def listing_of(frame: pl.DataFrame) -> Listing:
+    import polars as pl
+
+    reports = frame.filter(pl.col("kind") == "report")
+    sidecars = frame.filter(pl.col("kind") == "sidecar")
+    return Listing(
+        source_path=reports["path"].to_list(),
+        size_bytes=reports["size_bytes"].to_list(),
+        modified_ns=reports["modified_ns"].to_list(),
+        extension=reports["extension"].to_list(),
+        sidecar_listed=reports["sidecar_listed"].to_list(),
+        skipped=frame.filter(pl.col("kind") == "skipped")["path"].to_list(),
+        sidecar_stats=list(sidecars.select("path", "size_bytes", "modified_ns").iter_rows()),
+    )
 
 
 def code_digest() -> str:

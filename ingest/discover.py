@@ -89,6 +89,8 @@ class Listing:
     extension: list[str] = field(default_factory=list)
     sidecar_listed: list[bool] = field(default_factory=list)  # a ``<file>.meta.json`` is beside it
     skipped: list[str] = field(default_factory=list)  # not reports (.md, .yaml, …): counted, not rejected
+    # every sidecar's (path, size, modification time), orphans too: what the landing digest covers
+    sidecar_stats: list[tuple[str, int, int]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.source_path)
@@ -102,16 +104,18 @@ class Listing:
 
 
 def list_files(landing_dir: str | os.PathLike[str]) -> Listing:
-    """Every report file below ``landing_dir`` (recursively) with its size and modification time:
-    one ``stat`` a file, no file read."""
+    """Every report file below ``landing_dir`` (recursively) with its size and modification time,
+    and every sidecar's: one ``stat`` a file, no file read."""
     listing = Listing()
     for root, names in iter_listing(Path(landing_dir)):
         prefix = str(root / "x")[:-1]  # str(root / name) for every name, joined as pathlib joins
         listed = set(names)
         for name in names:
-            if name.endswith(SIDECAR_SUFFIX):
-                continue
             path = prefix + name
+            if name.endswith(SIDECAR_SUFFIX):
+                stat = os.stat(path)
+                listing.sidecar_stats.append((path, stat.st_size, stat.st_mtime_ns))
+                continue
             extension = suffix_of(name)
             if extension not in REPORT_EXTENSIONS:
                 listing.skipped.append(path)

@@ -66,7 +66,9 @@ CLI_TIMEOUT = 600
 
 
 def quiet_env(root: Path, landing: Path, warehouse: Path, published: Path) -> dict[str, str]:
-    """The environment of a `make run`: the three contract paths, a throwaway instance, no telemetry."""
+    """The environment of a `make run`: the three contract paths, a throwaway instance, no telemetry,
+    and a temporary directory of its own (root/tmp)."""
+    (root / "tmp").mkdir(exist_ok=True)
     return {
         **os.environ,
         **INSTANCE_ENV,
@@ -76,6 +78,7 @@ def quiet_env(root: Path, landing: Path, warehouse: Path, published: Path) -> di
         "DAGSTER_HOME": str(write_dagster_home(root / "dagster_home")),
         "DAGSTER_DISABLE_TELEMETRY": "1",
         "DO_NOT_TRACK": "1",
+        "TMPDIR": str(root / "tmp"),
     }
 
 

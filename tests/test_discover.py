@@ -61,3 +61,15 @@ def test_registry_reuses_known_hashes_and_agrees_with_discovery(tmp_path) -> Non
     rediscovered = build_frames(discover_files(landing).files, [])["report_files"]
     assert again.drop("has_sidecar").equals(rediscovered.drop("has_sidecar"))
     assert again["content_sha256"][1:3].to_list() == first["content_sha256"][1:3].to_list()
+
+
+def test_a_file_gone_since_it_was_listed_is_not_registered(tmp_path) -> None:
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (landing / name).write_text(name, encoding="utf-8")
+    listing = list_files(landing)
+    (landing / "a.txt").unlink()
+    frame, hashed = registry_frame(duckdb.connect(), listing)
+    assert frame["source_path"].to_list() == [str(landing / "b.txt")]
+    assert hashed == 2

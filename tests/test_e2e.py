@@ -49,6 +49,10 @@ def build(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Build
     warehouse, published = root / "data" / "warehouse.duckdb", root / "data" / "published"
 
     run_cli(quiet_env(root, landing, warehouse, published), root / "materialize.log")
+    # the listing `make run` handed over was registered (read once, then removed), not walked again
+    log = (root / "materialize.log").read_text("utf-8")
+    assert "of the listing make run took before the run started" in log
+    assert not list((root / "tmp").glob("ogi-listing-*"))
     first = marts_contents(warehouse)
     run_in_process(landing, warehouse, published)
     return Build(landing, expected, warehouse, published, first, marts_contents(warehouse))

@@ -210,19 +210,24 @@ def test_a_run_records_the_landing_digest_make_run_handed_over(
     (landing / "a.txt.meta.json").write_text("{}", encoding="utf-8")
     digest = freshness.landing_digest(landing)
     assert digest != freshness.landing_digest(other)
-    # the same digest as a walk with a Path and a stat() per file, in listing order
-    from ingest.discover import SIDECAR_SUFFIX, is_report_path, iter_paths
+    # the same digest as a walk with a Path and a stat() per file: reports, then sidecars
+    from ingest.discover import SIDECAR_SUFFIX, is_report_path, iter_paths, list_files
 
-    lines = [
-        f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\n"
-        for p in iter_paths(landing)
-        if is_report_path(p) or p.name.endswith(SIDECAR_SUFFIX)
-    ]
+    paths = list(iter_paths(landing))
+    ordered = [p for p in paths if is_report_path(p)] + [p for p in paths if p.name.endswith(SIDECAR_SUFFIX)]
+    lines = [f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\n" for p in ordered]
     assert digest == hashlib.sha256("".join(lines).encode()).hexdigest()
 
-    monkeypatch.setenv(freshness.DIGEST_ENV, freshness.handed_over(landing, "handed")[freshness.DIGEST_ENV])
+    (landing / "notes.md").write_text("not a report", encoding="utf-8")
+    listing = list_files(landing)
+    monkeypatch.setenv(
+        freshness.DIGEST_ENV, freshness.handed_over(landing, "handed", listing)[freshness.DIGEST_ENV]
+    )
     assert freshness.digest_handed_over(landing) == "handed"
     assert freshness.digest_handed_over(other) is None
+    assert freshness.listing_handed_over(other) is None
+    assert freshness.listing_handed_over(landing) == listing  # every column, the skipped file too
+    assert freshness.listing_handed_over(landing) is None  # read once: the file is gone
     freshness.forget(warehouse, landing)
     assert json.loads(freshness.registered_path(warehouse).read_text("utf-8")) == {"landing_digest": "handed"}
 

