@@ -21,15 +21,12 @@ import os
 import sys
 
 from dagster_project.freshness import handed_over, listing_digest, unchanged
+from dagster_project.runs import NEW_FILES_ONLY, full_range
 from dagster_project.settings import INSTANCE_ENV, REPO_ROOT, landing_dir, publish_dir, warehouse_path
 from ingest.discover import list_files
 
 
 def command() -> list[str]:
-    # imported here: they load Dagster, which the "nothing to do" answer does not need
-    from dagster_project.defs.jobs import NEW_FILES_ONLY
-    from dagster_project.defs.partitions import full_range
-
     return [
         sys.executable,
         *("-m", "dagster", "asset", "materialize", "--select", "*", "-m", "dagster_project.definitions"),

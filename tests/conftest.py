@@ -111,8 +111,7 @@ def run_in_process(landing: Path, warehouse: Path, published: Path) -> str:
     import dagster as dg
 
     from dagster_project.definitions import defs
-    from dagster_project.defs.jobs import NEW_FILES_ONLY
-    from dagster_project.defs.partitions import report_year_keys
+    from dagster_project.runs import NEW_FILES_ONLY, report_year_keys
     from dagster_project.warehouse import DuckDBWarehouse, LandingDir, PublishDir
 
     resources = {

@@ -19,7 +19,7 @@ import pytest
 
 import ingest.pipeline
 from dagster_project.defs.assets.ingest import parsed_reports, regions, report_files
-from dagster_project.defs.partitions import report_year_keys
+from dagster_project.runs import report_year_keys
 from dagster_project.warehouse import DuckDBWarehouse, LandingDir, expected_columns
 from ingest.records import (
     AppealFact,

@@ -16,7 +16,4 @@ warehouse_refresh = dg.define_asset_job(
     ),
 )
 
-# Run config of the sensor's and the schedules' runs: parse new or changed files only.
-NEW_FILES_ONLY = {"ops": {"parsed_reports": {"config": {"reparse": False}}}}
-
 defs = dg.Definitions(jobs=[warehouse_refresh], executor=dg.in_process_executor)

@@ -8,19 +8,11 @@ the dbt models delete and insert the rows of every year of the range in one go.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dagster as dg
 
-FIRST_REPORT_YEAR = 2008
+from dagster_project.runs import report_year_keys
+
 SINGLE_RUN = dg.BackfillPolicy.single_run()
-
-
-def report_year_keys(today: dt.date | None = None) -> list[str]:
-    """2008 … the current year (whose reports arrive next January)."""
-    today = today or dt.date.today()
-    return [str(year) for year in range(FIRST_REPORT_YEAR, today.year + 1)]
-
 
 report_years = dg.StaticPartitionsDefinition(report_year_keys())
 
@@ -29,13 +21,3 @@ def years_of(context: dg.AssetExecutionContext) -> list[int]:
     """The report years a run covers (one partition, or every year of a range)."""
     keys = report_years.get_partition_keys_in_range(context.partition_key_range)
     return [int(key) for key in keys]
-
-
-def full_range() -> str:
-    """Every report year, as the CLI's ``--partition-range`` wants it (``make run``)."""
-    keys = report_year_keys()
-    return f"{keys[0]}...{keys[-1]}"
-
-
-if __name__ == "__main__":
-    print(full_range())

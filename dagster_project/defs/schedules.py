@@ -9,7 +9,8 @@ import datetime as dt
 
 import dagster as dg
 
-from dagster_project.defs.jobs import NEW_FILES_ONLY, warehouse_refresh
+from dagster_project.defs.jobs import warehouse_refresh
+from dagster_project.runs import NEW_FILES_ONLY
 
 TIMEZONE = "Asia/Shanghai"
 

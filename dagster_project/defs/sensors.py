@@ -13,8 +13,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from dagster_project.defs.jobs import NEW_FILES_ONLY, warehouse_refresh
+from dagster_project.defs.jobs import warehouse_refresh
 from dagster_project.defs.partitions import report_years
+from dagster_project.runs import NEW_FILES_ONLY
 from dagster_project.warehouse import DuckDBWarehouse, LandingDir
 from ingest.discover import is_report_path, iter_paths
 from ingest.sniff import sniff_report_year
