@@ -54,25 +54,10 @@ def iter_listing(landing_dir: Path) -> Iterator[tuple[Path, list[str]]]:
         yield Path(root), sorted(names)
 
 
-def iter_paths(landing_dir: Path) -> Iterator[Path]:
-    """Every regular file below ``landing_dir``, in a stable (sorted) order."""
-    for root, names in iter_listing(landing_dir):
-        for name in names:
-            yield root / name
-
-
 def suffix_of(name: str) -> str:
     """``Path(name).suffix``, lower-cased, without making a Path."""
     dot = name.rfind(".")
     return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
-
-
-def is_report_path(path: Path) -> bool:
-    return is_report_name(path.name)
-
-
-def is_report_name(name: str) -> bool:
-    return suffix_of(name) in REPORT_EXTENSIONS and not name.endswith(SIDECAR_SUFFIX)
 
 
 @dataclass
@@ -125,8 +110,7 @@ def list_files(landing_dir: str | os.PathLike[str]) -> Listing:
             listing.size_bytes.append(stat.st_size)
             listing.modified_ns.append(stat.st_mtime_ns)
             listing.extension.append(extension)
-            # the listing says where a sidecar may be: no stat for the files without one
-            listing.sidecar_listed.append(name + SIDECAR_SUFFIX in listed)
+            listing.sidecar_listed.append(name + SIDECAR_SUFFIX in listed)  # from the names, no stat
     return listing
 
 

@@ -213,10 +213,11 @@ def test_a_run_records_the_landing_digest_make_run_handed_over(
     digest = freshness.landing_digest(landing)
     assert digest != freshness.landing_digest(other)
     # the same digest as a walk with a Path and a stat() per file: reports, then sidecars
-    from ingest.discover import SIDECAR_SUFFIX, is_report_path, iter_paths, list_files
+    from ingest.discover import list_files
 
-    paths = list(iter_paths(landing))
-    ordered = [p for p in paths if is_report_path(p)] + [p for p in paths if p.name.endswith(SIDECAR_SUFFIX)]
+    paths = sorted(p for p in landing.iterdir() if p.is_file())
+    reports = [p for p in paths if p.suffix.lower() in (".html", ".htm", ".txt")]
+    ordered = reports + [p for p in paths if p.name.endswith(".meta.json")]
     lines = [f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\n" for p in ordered]
     assert digest == hashlib.sha256("".join(lines).encode()).hexdigest()
 

@@ -17,7 +17,7 @@ from dagster_project.defs.jobs import warehouse_refresh
 from dagster_project.defs.partitions import report_years
 from dagster_project.runs import NEW_FILES_ONLY
 from dagster_project.warehouse import DuckDBWarehouse, LandingDir
-from ingest.discover import is_report_path, iter_paths
+from ingest.discover import list_files
 from ingest.sniff import sniff_report_year
 
 MAX_SNIFFED = 500
@@ -25,12 +25,8 @@ MAX_SNIFFED = 500
 
 def listing(landing_dir: Path) -> dict[str, tuple[int, int]]:
     """path → (size, mtime_ns) of every report file below ``landing_dir``."""
-    found = {}
-    for path in iter_paths(landing_dir):
-        if is_report_path(path):
-            stat = path.stat()
-            found[str(path)] = (stat.st_size, stat.st_mtime_ns)
-    return found
+    files = list_files(landing_dir)
+    return dict(zip(files.source_path, zip(files.size_bytes, files.modified_ns, strict=True), strict=True))
 
 
 def registered(warehouse: DuckDBWarehouse) -> dict[str, tuple[int, int]] | None:

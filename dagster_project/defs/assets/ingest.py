@@ -110,11 +110,12 @@ def registry_frame(con: duckdb.DuckDBPyConnection, listing: Listing) -> tuple[pl
     finally:
         con.unregister("listed_files")
     hashes: list[str | None] = [sha for (sha,) in known]
-    due = [i for i, sha in enumerate(hashes) if sha is None]
-    for i in due:
+    hashed = 0
+    for i in [i for i, sha in enumerate(hashes) if sha is None]:
         # a file gone since it was listed is not in the landing dir any more: not registered
         with contextlib.suppress(FileNotFoundError):
             hashes[i] = sha256_of(Path(listing.source_path[i]))
+            hashed += 1
     frame = pl.DataFrame(
         {
             "source_path": listing.source_path,
@@ -127,7 +128,7 @@ def registry_frame(con: duckdb.DuckDBPyConnection, listing: Listing) -> tuple[pl
         },
         schema=STAGING_TABLES["report_files"],
     ).filter(pl.col("content_sha256").is_not_null())
-    return frame, len(due)
+    return frame, hashed
 
 
 def record_versions(con: duckdb.DuckDBPyConnection, current: pl.DataFrame, seen_at: dt.datetime) -> None:
