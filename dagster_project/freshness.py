@@ -182,7 +182,30 @@ def forget(warehouse: Path, landing: Path) -> None:
     """At a run's start: no state until it succeeds; remember what the run registers."""
     state_path(warehouse).unlink(missing_ok=True)
     digest = digest_handed_over(landing) or landing_digest(landing)
-    registered_path(warehouse).write_text(json.dumps({"landing_digest": digest}), "utf-8")
+    registered = {"landing_dir": str(landing), "landing_digest": digest}
+    registered_path(warehouse).write_text(json.dumps(registered), "utf-8")
+
+
+def last_landing(warehouse: Path) -> Path | None:
+    """The landing directory the warehouse's files were last registered from (None: never, or
+    by a version that did not record it)."""
+    try:
+        recorded = json.loads(registered_path(warehouse).read_text("utf-8")).get("landing_dir")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Path(recorded) if isinstance(recorded, str) else None
+
+
+def landing_change(landing: Path, warehouse: Path) -> str | None:
+    """A warning when ``landing`` is not the directory ``warehouse`` was last built from."""
+    before = last_landing(warehouse)
+    if before is None or before == landing or not warehouse.is_file():
+        return None
+    return (
+        f"WARNING: landing directory {landing} is not the one {warehouse} was last built from"
+        f" ({before}): this run registers {landing} instead, and the reports of files not in it leave"
+        " the warehouse. Set WAREHOUSE_LANDING_DIR (or warehouse.toml) to keep building the same one."
+    )
 
 
 def record(landing: Path, warehouse: Path, publish_dir: Path) -> None:

@@ -1,17 +1,26 @@
-"""Where things are: the repository, the dbt project and the three paths of contract §2.
+"""Where things are: the repository, the dbt project, the Dagster instance and the three paths
+of contract §2.
 
-Defaults are relative to the repository root; a relative path given in the environment is
-relative to the working directory (``make`` makes it absolute first). Every path handed to
-a resource is absolute, because dbt runs in ``dbt/`` and would read a relative
+Each path comes from, in this order: its environment variable (a relative one is relative to
+the working directory); the settings file ``warehouse.toml`` at the repository root (or the
+file ``WAREHOUSE_SETTINGS`` names; a relative path there is relative to the file), which
+``make run``, ``make dev``, the README's ``ogi-dagster`` commands, the schedules and the sensor
+all read, so that they build and serve one warehouse; the contract's default. Every path handed
+to a resource is absolute, because dbt runs in ``dbt/`` and would read a relative
 ``WAREHOUSE_PATH`` from there.
+
+One Dagster instance everywhere: ``$DAGSTER_HOME`` where the environment sets it, else
+``.dagster_home`` in the repository (:func:`dagster_home`).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -24,12 +33,76 @@ ENV_DEFAULTS: dict[str, Path] = {
 }
 
 
-def env_path(name: str) -> Path:
-    """The absolute path the environment variable ``name`` gives, or its default."""
+SETTINGS_ENV = "WAREHOUSE_SETTINGS"  # the settings file; empty: none
+SETTINGS_FILE = REPO_ROOT / "warehouse.toml"
+
+
+class SettingsError(ValueError):
+    """The settings file cannot be read, or holds a key or value it cannot."""
+
+
+def settings_file() -> Path | None:
+    """The settings file in force: ``$WAREHOUSE_SETTINGS`` (none when set empty), else
+    ``warehouse.toml`` at the repository root where it exists."""
+    if SETTINGS_ENV in os.environ:
+        value = os.environ[SETTINGS_ENV].strip()
+        return Path(value).expanduser().absolute() if value else None
+    return SETTINGS_FILE if SETTINGS_FILE.is_file() else None
+
+
+@cache
+def read_settings(path: Path, modified_ns: int) -> dict[str, Path]:
+    """The paths a settings file gives (cached per file version), made absolute."""
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"settings file {path}: {error}") from error
+    unknown = sorted(set(values) - set(ENV_DEFAULTS))
+    if unknown:
+        raise SettingsError(f"settings file {path}: unknown key(s) {unknown}; known: {sorted(ENV_DEFAULTS)}")
+    paths = {}
+    for name, value in values.items():
+        if not isinstance(value, str) or not value.strip():
+            raise SettingsError(f"settings file {path}: {name} must be a non-empty path string")
+        paths[name] = (path.parent / Path(value.strip()).expanduser()).absolute()
+    return paths
+
+
+def file_settings() -> dict[str, Path]:
+    path = settings_file()
+    if path is None:
+        return {}
+    try:
+        modified = path.stat().st_mtime_ns
+    except OSError as error:
+        raise SettingsError(f"settings file {path}: {error}") from error
+    return read_settings(path, modified)
+
+
+def setting(name: str) -> tuple[Path, str]:
+    """The absolute path for ``name`` and where it came from (``environment``, the settings
+    file's path, or ``default``)."""
     value = os.environ.get(name, "").strip()
-    if not value:
-        return ENV_DEFAULTS[name]
-    return Path(value).expanduser().absolute()
+    if value:
+        return Path(value).expanduser().absolute(), "environment"
+    from_file = file_settings()
+    if name in from_file:
+        return from_file[name], str(settings_file())
+    return ENV_DEFAULTS[name], "default"
+
+
+def env_path(name: str) -> Path:
+    """The absolute path the environment, the settings file or the default gives ``name``."""
+    return setting(name)[0]
+
+
+def describe() -> list[str]:
+    """One line per path of contract §2: its value and where it came from."""
+    lines = []
+    for name in ENV_DEFAULTS:
+        path, origin = setting(name)
+        lines.append(f"{name}={path}  ({origin})")
+    return lines
 
 
 def landing_dir() -> Path:
@@ -58,13 +131,35 @@ def lock_wait_seconds() -> float:
 # it as before. Dagster hands that storage batches of events only when DAGSTER_EVENT_BATCH_SIZE
 # is above 0: every process that starts or executes a run needs it (INSTANCE_ENV).
 INSTANCE_ENV: dict[str, str] = {"DAGSTER_EVENT_BATCH_SIZE": "1000"}
+# No usage statistics from Dagster or dbt, in every process that starts either
+QUIET_ENV: dict[str, str] = {
+    "DAGSTER_DISABLE_TELEMETRY": "1",
+    "DO_NOT_TRACK": "1",
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+}
+DEFAULT_DAGSTER_HOME = REPO_ROOT / ".dagster_home"
+WRITTEN_BY = (
+    "# written by dagster_project.settings (rewritten when it changes; delete this line to keep it)\n"
+)
+
+
+def dagster_home() -> Path:
+    """The one Dagster instance: ``$DAGSTER_HOME`` where set, else ``.dagster_home`` here."""
+    value = os.environ.get("DAGSTER_HOME", "").strip()
+    return Path(value).expanduser().absolute() if value else DEFAULT_DAGSTER_HOME
+
+
+def instance_env() -> dict[str, str]:
+    """What every Dagster entry point of this project runs with: the instance, no telemetry,
+    event batches (each unless the environment says otherwise)."""
+    return {**QUIET_ENV, **INSTANCE_ENV, **os.environ, "DAGSTER_HOME": str(dagster_home())}
 
 
 def instance_yaml(home: Path) -> str:
     """``dagster.yaml`` of the instance at ``home``: telemetry off, the batching event log."""
     runs = Path(home).absolute() / "history" / "runs"
     return (
-        "telemetry:\n  enabled: false\n"
+        WRITTEN_BY + "telemetry:\n  enabled: false\n"
         "event_log_storage:\n"
         "  module: dagster_project.event_log\n"
         "  class: BatchingSqliteEventLogStorage\n"
@@ -80,11 +175,27 @@ def write_instance(home: Path) -> Path:
     return home
 
 
+def ensure_instance(home: Path) -> Path:
+    """``home`` with this project's ``dagster.yaml``, unless a deployment wrote its own there
+    (a ``dagster.yaml`` without :data:`WRITTEN_BY` is left as it is)."""
+    yaml = home / "dagster.yaml"
+    try:
+        current = yaml.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = None
+    if current is None or (current.startswith(WRITTEN_BY) and current != instance_yaml(home)):
+        write_instance(home)
+    return home
+
+
 if __name__ == "__main__":
-    # make: python -m dagster_project.settings DAGSTER_HOME
+    # make: python -m dagster_project.settings [DAGSTER_HOME]: the instance, then the settings
     import sys
 
-    write_instance(Path(sys.argv[1]))
+    if sys.argv[1:2] == ["--print"]:  # python -m dagster_project.settings --print WAREHOUSE_PATH
+        print(env_path(sys.argv[2]))
+    else:
+        ensure_instance(Path(sys.argv[1]) if len(sys.argv) > 1 else dagster_home())
 
 
 @contextmanager

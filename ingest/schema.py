@@ -47,6 +47,14 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
     "facts_to_rebuild": {
         "report_id": pl.String(),
     },
+    # rows of each report in each table of its facts, kept with them by the parse: a report year's
+    # row count (Dagster's per-partition metadata) without scanning millions of fact rows
+    "report_row_counts": {
+        "report_id": pl.String(),
+        "report_year": pl.Int32(),
+        "table_name": pl.String(),
+        "row_count": pl.Int64(),
+    },
     "reports": {
         "report_id": pl.String(),
         "source_path": pl.String(),

@@ -3,9 +3,16 @@
 Agencies publish their annual reports by 31 January (《政府信息公开条例》 Article 50), so the
 year just ended is refreshed early in February, Beijing time, and again every Monday of
 February and March for late publishers. Both runs parse only new or changed files.
+
+Both are running by default: the annual refresh is the point of the product, and a schedule
+that waits to be switched on in the UI is one nobody switches on. They tick only while the
+Dagster daemon runs (``make dev``, or a deployment's ``dagster-daemon``). A deployment that
+refreshes otherwise sets ``WAREHOUSE_SCHEDULES=off`` (their default becomes stopped) or stops
+them in the UI or with ``ogi-dagster schedule stop`` (the instance remembers).
 """
 
 import datetime as dt
+import os
 
 import dagster as dg
 
@@ -13,6 +20,14 @@ from dagster_project.defs.jobs import warehouse_refresh
 from dagster_project.runs import NEW_FILES_ONLY
 
 TIMEZONE = "Asia/Shanghai"
+SWITCH_ENV = "WAREHOUSE_SCHEDULES"  # "off": the schedules' default status is stopped
+
+
+def default_status() -> dg.DefaultScheduleStatus:
+    """Running, unless the deployment says ``WAREHOUSE_SCHEDULES=off``."""
+    if os.environ.get(SWITCH_ENV, "").strip().lower() in ("off", "stopped", "false", "0"):
+        return dg.DefaultScheduleStatus.STOPPED
+    return dg.DefaultScheduleStatus.RUNNING
 
 
 def previous_year_request(when: dt.datetime, kind: str) -> dg.RunRequest:
@@ -31,6 +46,7 @@ def previous_year_request(when: dt.datetime, kind: str) -> dg.RunRequest:
     job=warehouse_refresh,
     cron_schedule="0 6 5 2 *",
     execution_timezone=TIMEZONE,
+    default_status=default_status(),
     description="05 Feb 06:00 Beijing time: the year just ended, after the 31 January deadline.",
 )
 def annual_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
@@ -42,6 +58,7 @@ def annual_refresh(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
     job=warehouse_refresh,
     cron_schedule="0 6 * 2,3 1",
     execution_timezone=TIMEZONE,
+    default_status=default_status(),
     description="Mondays of February and March, 06:00 Beijing time: reports published late.",
 )
 def late_publishers_catchup(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:

@@ -4,6 +4,13 @@ It compares a listing (path, size, mtime) with the registry ``raw.report_files``
 for the report years of the changed files only (their year is sniffed from the title). The
 run parses only new or changed content. Where more files changed than are worth sniffing
 (a first load), it asks for every year in one run.
+
+Stopped by default, unlike the schedules: a crawl copied into the landing directory arrives
+over minutes, and a sensor ticking every minute would start a run for each part of it (each
+re-registering the whole directory and rebuilding the marts) where one run after the copy
+does the work once. The schedules take in whatever arrived by their date; ``make run`` or the
+UI does it at once. Switch the sensor on (UI, or ``ogi-dagster sensor start landing_dir_sensor``)
+where files arrive one by one and should reach the warehouse within minutes.
 """
 
 import datetime as dt

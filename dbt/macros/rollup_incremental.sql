@@ -9,8 +9,12 @@
     as does a build with no state. -#}
 
 {% macro rollup_config() -%}
+    {#- the queue of re-parsed reports, read only by an incremental build (is_incremental() is
+        false at parse time): recorded here so dbt's lineage and Dagster's graph have the edge -#}
+    {%- do source('raw', 'facts_to_rebuild') -%}
     {{ config(
         materialized='incremental',
+        tags=['yearly'],
         on_schema_change='fail',
         full_refresh=((build_report_years() is not none) or none),
         pre_hook="{{ rollup_delete() }}",

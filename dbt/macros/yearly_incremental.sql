@@ -38,6 +38,11 @@
 {#- Condition on the model's source rows (alias): their report is in dim_report and not yet in
     the table. -#}
 {% macro yearly_new_reports(alias) -%}
+    {#- the queue of re-parsed reports (yearly_delete), read only by an incremental build and
+        is_incremental() is false at parse time: recorded here so that dbt's lineage, and the
+        Dagster asset graph built from it, have the edge raw/facts_to_rebuild -> the fact mart
+        (an asset backfill reaches a year's facts from that year's parse through it) -#}
+    {%- do source('raw', 'facts_to_rebuild') -%}
     {%- if is_incremental() -%}
     {{ alias }}.report_id in (
         select report_id from {{ ref('dim_report') }}

@@ -9,13 +9,15 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 from dagster_dbt import dbt_assets
 
+from dagster_project import partition_counts
+from dagster_project.consistency import fingerprint
 from dagster_project.dbt_manifest import DBT_PROJECT, ensure_manifest, project_files, prune_invocation_dirs
 from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
 from dagster_project.defs.resources import WarehouseDbt
@@ -28,8 +30,9 @@ PARTIAL_PARSE = "partial_parse.msgpack"
 KEEP_RUN_DIRS = 3  # target/dbt_warehouse-<run>-<id>/ of the latest runs, for their logs and artifacts
 
 
-# the fact models, incremental by report year, and the roll-ups that sum them (built after them)
-YEARLY = "tag:yearly tag:rollup"
+# the fact models, incremental by report year, and the roll-ups that sum them (built after them,
+# tagged by macros/rollup_config); the other roll-ups are built whole with the dimensions
+YEARLY = "tag:yearly"
 
 
 def build(
@@ -179,12 +182,51 @@ def dbt_yearly(context: dg.AssetExecutionContext, dbt: WarehouseDbt, warehouse: 
     elif years is None:
         context.log.info("new or changed files only: the facts take in the re-parsed reports alone")
     args = [] if rebuild else unit_test_args("dbt_yearly", warehouse.path, digest)
-    yield from build(context, dbt, warehouse, build_scope(years, delta=not rebuild), args)
+    events = build(context, dbt, warehouse, build_scope(years, delta=not rebuild), args)
+    yield from with_year_counts(context, warehouse, events)
     record_unit_tests("dbt_yearly", warehouse.path, digest)
-    # the build succeeded (a failed one raises in build()): the queue is taken in
+    # the build succeeded (a failed one raises in build()): the queue is taken in, and the facts
+    # are the build of this dim_report (what publishing checks, dagster_project.consistency)
     with warehouse.connect() as con:
         con.execute("DELETE FROM raw.facts_to_rebuild")
-    state.write_text(json.dumps({"dbt_project_digest": digest}), encoding="utf-8")
+        dims = fingerprint(con, "marts.dim_report")
+    state.write_text(json.dumps({"dbt_project_digest": digest, "dim_report": dims}), encoding="utf-8")
+
+
+def with_year_counts(
+    context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, events: Iterable[object]
+) -> Iterator[object]:
+    """``events``, each model's output with each report year of the run its own rows and reports
+    (``dagster/row_count`` of the year; the whole table's as ``rows_all_years``).
+
+    build() yields once dbt has exited, so the warehouse can be read then.
+    """
+    counted: dict[dg.AssetKey, dict[int, int]] | None = None
+    reports: dict[int, int] = {}
+    for event in events:
+        if isinstance(event, dg.Output):
+            key = context.asset_key_for_output(event.output_name)
+            if counted is None:
+                with warehouse.connect(read_only=True) as con:
+                    reports = partition_counts.reports_by_year(con)
+                    tables = base_tables(con)
+                    counted = {
+                        k: partition_counts.rows_by_year(con, *table_of(k))
+                        for k in dbt_yearly.keys
+                        if table_of(k) in tables
+                    }
+            if key in counted:
+                for partition in report_years.get_partition_keys_in_range(context.partition_key_range):
+                    year = int(partition)
+                    context.add_asset_metadata(
+                        {"dagster/row_count": counted[key].get(year, 0), "reports": reports.get(year, 0)},
+                        asset_key=key,
+                        partition_key=partition,
+                    )
+                total = event.metadata.get("dagster/row_count")
+                if total is not None:
+                    event = event.with_metadata({**event.metadata, "rows_all_years": total})
+        yield event
 
 
 def runs_any(context: dg.AssetExecutionContext, keys: Iterable[dg.AssetKey]) -> bool:

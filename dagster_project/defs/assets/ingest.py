@@ -50,8 +50,10 @@ from ingest.schema import STAGING_TABLES
 if TYPE_CHECKING:
     from ingest.lake import ShardResult
 
-BOOKKEEPING = ("parse_log", "facts_to_rebuild")  # the parse's own state, beside the parsed rows
+# the parse's own state, beside the parsed rows
+BOOKKEEPING = ("parse_log", "facts_to_rebuild", "report_row_counts")
 FACT_TABLES = tuple(t for t in PARSED_TABLES if t not in ("reports", "rejected_files"))
+COUNTED_TABLES = ("reports", *FACT_TABLES)  # counted per report in raw.report_row_counts
 DESCRIPTIONS = {
     "reports": "One row per raw file that became a report.",
     "report_warnings": "Doubts the parser kept about a report.",
@@ -63,6 +65,7 @@ DESCRIPTIONS = {
     "rejected_files": "Raw files that could not become a report, with an error code.",
     "parse_log": "What each content hash became under which parser version: the parse cache.",
     "facts_to_rebuild": "Reports parsed since the incremental fact marts last took them in.",
+    "report_row_counts": "Rows of each report in each raw fact table (per-year row counts).",
 }
 KINDS = {"python", "duckdb"}
 SKIPPED_PREVIEW = 20
@@ -185,6 +188,9 @@ def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, 
     if not landing_dir.is_dir():
         raise dg.Failure(f"WAREHOUSE_LANDING_DIR {landing_dir} is not a directory")
     Path(warehouse.path).parent.mkdir(parents=True, exist_ok=True)
+    change = freshness.landing_change(landing_dir, Path(warehouse.path))
+    if change:  # the run's first line: this registration replaces another directory's files
+        context.log.warning(change)
     freshness.forget(Path(warehouse.path), landing_dir)  # no "built" state until this run succeeds
     with warehouse.connect() as con:
         handed = freshness.listing_handed_over(landing_dir)
@@ -306,7 +312,7 @@ def delete_replaced_rows(con: duckdb.DuckDBPyConnection, parsed: list[RawFile]) 
                        SELECT 1 FROM raw.report_files AS f
                        WHERE f.source_path = t.source_path AND f.content_sha256 = t.content_sha256)"""
             )
-        for table in FACT_TABLES:
+        for table in (*FACT_TABLES, "report_row_counts"):
             con.execute(f"DELETE FROM raw.{table} WHERE report_id NOT IN (SELECT report_id FROM raw.reports)")
     finally:
         con.unregister("reparsed")
@@ -330,6 +336,44 @@ def load_shard(con: duckdb.DuckDBPyConnection, shard: "ShardResult") -> None:
                 " WHERE report_id NOT IN (SELECT report_id FROM raw.facts_to_rebuild)"
             )
         con.execute(f"INSERT INTO raw.{table} ({columns}) SELECT {columns} FROM {source}")
+        if table in COUNTED_TABLES:
+            count_rows(con, table, files)
+
+
+def count_missing_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Count the rows of reports loaded before raw.report_row_counts existed (once, by a scan).
+
+    Every counted report has a ``reports`` row there, even one with no facts at all.
+    """
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE uncounted AS SELECT report_id, report_year FROM raw.reports"
+        " WHERE report_id NOT IN (SELECT report_id FROM raw.report_row_counts WHERE table_name = 'reports')"
+    )
+    try:
+        if con.execute("SELECT count(*) FROM uncounted").fetchone()[0]:
+            for table in COUNTED_TABLES:
+                con.execute(
+                    f"""INSERT INTO raw.report_row_counts (report_id, report_year, table_name, row_count)
+                    SELECT report_id, u.report_year, '{table}', count(*)
+                    FROM raw.{table} JOIN uncounted AS u USING (report_id) GROUP BY ALL"""
+                )
+    finally:
+        con.execute("DROP TABLE uncounted")
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) -> None:
+    """Each report's rows in ``table`` from a shard's Parquet files, into raw.report_row_counts.
+
+    The lake keeps a file per report year (``report_year=<Y>/`` in its path,
+    ``ingest.lake.partition_path``): the year comes from there, not from a join.
+    """
+    con.execute(
+        f"""INSERT INTO raw.report_row_counts (report_id, report_year, table_name, row_count)
+        SELECT report_id, TRY_CAST(regexp_extract(filename, 'report_year=([0-9]+)', 1) AS INTEGER),
+               '{table}', count(*)
+        FROM read_parquet({[str(f) for f in files]!r}, hive_partitioning = false, filename = true)
+        GROUP BY ALL"""
+    )
 
 
 @dataclass
@@ -389,11 +433,14 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
             load_shard(con, shard)
             summary.add(shard)
             progress.advance(shard.files)
+        count_missing_rows(con)
         totals = {
             t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0]
             for t in (*PARSED_TABLES, *BOOKKEEPING)
         }
+        by_year = rows_by_year(con)
     clear_lake(warehouse.path)  # loaded and committed: the warehouse holds the rows now
+    add_partition_metadata(context, by_year, totals)
 
     rejected, warnings = dict(sorted(summary.rejects.items())), dict(sorted(summary.warnings.items()))
     context.log.info(
@@ -402,10 +449,7 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
         f"warnings {warnings}"
     )
     for table in PARSED_TABLES:
-        metadata: dict[str, object] = {
-            "dagster/row_count": totals[table],
-            "rows_written": summary.rows_written[table],
-        }
+        metadata: dict[str, object] = {"rows_written": summary.rows_written[table]}
         if table == "reports":
             metadata |= {
                 "files_registered": registered,
@@ -419,13 +463,60 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
         elif table == "rejected_files":
             metadata["rejects_by_error_code"] = rejected
         yield dg.MaterializeResult(asset_key=raw_key(table), metadata=metadata)
-    yield dg.MaterializeResult(
-        asset_key=raw_key("parse_log"),
-        metadata={"dagster/row_count": totals["parse_log"], "parser_version": PARSER_VERSION},
+    yield dg.MaterializeResult(asset_key=raw_key("parse_log"), metadata={"parser_version": PARSER_VERSION})
+    yield dg.MaterializeResult(asset_key=raw_key("facts_to_rebuild"))
+    yield dg.MaterializeResult(asset_key=raw_key("report_row_counts"))
+
+
+# tables whose rows have a report year of their own, and the column that holds it
+YEAR_COLUMNS = {"reports": "report_year", "parse_log": "report_year", "report_row_counts": "report_year"}
+
+
+def rows_by_year(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, int]]:
+    """Rows of each raw table of the parse by report year (rejected files have none).
+
+    The fact tables' from ``raw.report_row_counts`` (a row per report and table), not from a
+    scan of their millions of rows.
+    """
+    counts: dict[str, dict[int, int]] = {table: {} for table in (*PARSED_TABLES, *BOOKKEEPING)}
+    for table, column in YEAR_COLUMNS.items():
+        rows = con.execute(f"SELECT {column}, count(*) FROM raw.{table} GROUP BY ALL").fetchall()
+        counts[table] = {year: n for year, n in rows if year is not None}
+    for table, year, n in con.execute(
+        "SELECT table_name, report_year, sum(row_count)::BIGINT FROM raw.report_row_counts GROUP BY ALL"
+    ).fetchall():
+        if table in counts and year is not None:
+            counts[table][year] = n
+    counts["facts_to_rebuild"] = dict(
+        con.execute(
+            "SELECT r.report_year, count(*) FROM raw.facts_to_rebuild AS q"
+            " JOIN raw.reports AS r USING (report_id) GROUP BY ALL"
+        ).fetchall()
     )
-    yield dg.MaterializeResult(
-        asset_key=raw_key("facts_to_rebuild"), metadata={"dagster/row_count": totals["facts_to_rebuild"]}
-    )
+    return counts
+
+
+def add_partition_metadata(
+    context: dg.AssetExecutionContext, by_year: dict[str, dict[int, int]], totals: dict[str, int]
+) -> None:
+    """Each report year's own row count and reports on its materialisation, the whole table's beside.
+
+    A run over a range materialises every year of it: a year without reports says ``reports: 0``
+    and ``dagster/row_count: 0`` instead of repeating the table's total.
+    """
+    reports = by_year["reports"]
+    for key in report_years.get_partition_keys_in_range(context.partition_key_range):
+        year = int(key)
+        for table, rows in by_year.items():
+            context.add_asset_metadata(
+                {
+                    "dagster/row_count": rows.get(year, 0),
+                    "reports": reports.get(year, 0),
+                    "rows_all_years": totals[table],
+                },
+                asset_key=raw_key(table),
+                partition_key=key,
+            )
 
 
 @dg.asset(

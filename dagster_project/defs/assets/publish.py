@@ -10,7 +10,8 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project import freshness
-from dagster_project.defs.assets.dbt import dbt_warehouse, dbt_yearly
+from dagster_project.consistency import publish_blockers
+from dagster_project.defs.assets.dbt import dbt_warehouse, dbt_yearly, facts_state_path
 from dagster_project.defs.partitions import SINGLE_RUN
 from dagster_project.translator import PUBLISH_GROUP, PUBLISHED_KEY, is_published
 from dagster_project.warehouse import DuckDBWarehouse, LandingDir, PublishDir, publish_warehouse
@@ -38,6 +39,13 @@ def published_warehouse(
     landing: LandingDir,
 ) -> dg.MaterializeResult:
     started = time.monotonic()
+    with warehouse.connect(read_only=True) as con:
+        blockers = publish_blockers(con, facts_state_path(warehouse.path))
+    if blockers:  # facts older than their reports: BI tools keep the last good snapshot
+        raise dg.Failure(
+            description="Not published: the marts are not the build of the raw tables. " + " ".join(blockers),
+            metadata={"reasons": dg.MetadataValue.md("\n".join(f"- {b}" for b in blockers))},
+        )
     publication = publish_warehouse(warehouse.path, publish_dir.path)
     # the run succeeded: `make run` may now say "nothing to do" until a file or the code changes
     freshness.record(Path(landing.path), Path(warehouse.path), Path(publish_dir.path))
