@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -111,3 +113,78 @@ def test_paths_default_to_the_repo_and_resolve_relative_values(
     assert settings.landing_dir().is_absolute()
     monkeypatch.setenv("WAREHOUSE_PATH", os.fspath(tmp_path / "w.duckdb"))
     assert settings.warehouse_path() == tmp_path / "w.duckdb"
+
+
+# a BI server: one read-only connection, opened once and kept; answers each SQL line on stdin
+LONG_LIVED_READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+for sql in sys.stdin:
+    print(con.execute(sql).fetchone()[0], flush=True)
+"""
+
+
+def test_a_new_snapshot_is_seen_by_new_connections_not_by_open_ones(tmp_path: Path) -> None:
+    """What README "Connecting a BI tool" says. A connection opened before a publish keeps reading
+    the snapshot it opened (the replaced file lives on while it is open), and so does a SQLAlchemy
+    pool (``pool_pre_ping`` finds its connection alive), as does a new connection of that same
+    process while one of its connections is open (DuckDB hands it the database already open). A
+    new connection of a process that holds none, ``duckdb.connect`` or an engine with ``NullPool``,
+    reads the new snapshot, whatever other processes keep open. Parquet is read anew each query."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    warehouse, published = tmp_path / "warehouse.duckdb", tmp_path / "pub"
+    build_warehouse(warehouse, 3)
+    publish_warehouse(warehouse, published)
+    snapshot = published / "warehouse.duckdb"
+    count = "SELECT count(*) FROM marts.dim_report"
+    parquet = published / "parquet" / "marts" / "dim_report.parquet"
+    count_parquet = f"SELECT count(*) FROM read_parquet('{parquet}')"
+    url, read_only = f"duckdb:///{snapshot}", {"read_only": True}
+    pooled = create_engine(url, connect_args=read_only, pool_pre_ping=True)  # SQLAlchemy's default pool
+    per_query = create_engine(url, connect_args=read_only, poolclass=NullPool)  # the README's engine
+    with subprocess.Popen(
+        [sys.executable, "-c", LONG_LIVED_READER, str(snapshot)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as long_lived:
+        try:
+            assert ask(long_lived, count) == 3
+            with pooled.connect() as con:  # returned to the pool, which keeps it open
+                assert con.execute(text(count)).scalar() == 3
+
+            with duckdb.connect(str(warehouse)) as con:
+                con.execute("INSERT INTO marts.dim_report VALUES (3, ['c'])")
+            publish_warehouse(warehouse, published)
+
+            # what was open before the publish still reads the old snapshot
+            assert ask(long_lived, count) == 3
+            with pooled.connect() as con:
+                assert con.execute(text(count)).scalar() == 3
+                with per_query.connect() as con2:  # this process has the old database open: it gets that
+                    assert con2.execute(text(count)).scalar() == 3
+            assert ask(long_lived, count_parquet) == 4  # Parquet: every query opens the file anew
+
+            pooled.dispose()  # a reconnect: this process now holds no connection to the snapshot
+            with per_query.connect() as con:
+                assert con.execute(text(count)).scalar() == 4
+            with duckdb.connect(str(snapshot), read_only=True) as fresh:
+                assert fresh.execute(count).fetchone()[0] == 4
+                assert fresh.execute("SELECT max(id) FROM marts.dim_report").fetchone()[0] == 3  # the new row
+            with per_query.connect() as con:
+                ids = con.execute(text("SELECT list(id ORDER BY id) FROM marts.dim_report")).scalar()
+                assert ids == [0, 1, 2, 3]
+            assert ask(long_lived, count) == 3  # all the while, the long-lived connection: the old one
+        finally:
+            pooled.dispose()
+            per_query.dispose()
+            long_lived.kill()
+
+
+def ask(reader: subprocess.Popen[str], sql: str) -> int:
+    assert reader.stdin is not None and reader.stdout is not None
+    reader.stdin.write(sql + "\n")
+    reader.stdin.flush()
+    return int(reader.stdout.readline())
