@@ -60,6 +60,7 @@ $(DAGSTER_YAML): $(SETUP_STAMP) dagster_project/settings.py
 manifest: setup
 	$(BIN)/python -m dagster_project.dbt_manifest
 
+# Progress lines and a summary; VERBOSE=1 make run: Dagster's whole event log (every DEBUG event) too.
 run: manifest
 	@echo "landing: $(WAREHOUSE_LANDING_DIR)"
 	@echo "warehouse: $(WAREHOUSE_PATH)  published: $(WAREHOUSE_PUBLISH_DIR)"

@@ -15,6 +15,10 @@ package's ``__main__``.
 Tests run the same command (:func:`command`), so they exercise exactly what ``make run`` does.
 Where the last successful run already built this landing directory with this code, it says so
 and stops (``dagster_project.freshness``).
+
+What it prints (``dagster_project.run_summary``): the run's INFO lines (Dagster's console
+logger at INFO, not its default DEBUG: ~1,400 lines for five reports) and dbt's failing or
+warning nodes, then a summary of the run; ``VERBOSE=1`` keeps every event on the console.
 """
 
 from __future__ import annotations
@@ -22,23 +26,38 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 from dagster_project.freshness import handed_over, listing_digest, unchanged
+from dagster_project.run_summary import SUMMARY_ENV, Request
 from dagster_project.runs import NEW_FILES_ONLY, full_range
 from dagster_project.settings import INSTANCE_ENV, REPO_ROOT, landing_dir, publish_dir, warehouse_path
 from ingest.discover import list_files
 
+# the console logger's threshold unless VERBOSE=1: progress and problems, not every event
+QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
-def command() -> list[str]:
+
+def verbose() -> bool:
+    """``VERBOSE=1 make run`` (or ``make run VERBOSE=1``): Dagster's whole event log on the console."""
+    return os.environ.get("VERBOSE", "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def run_config(verbose: bool) -> dict:
+    return NEW_FILES_ONLY if verbose else {**NEW_FILES_ONLY, **QUIET_LOGGERS}
+
+
+def command(verbose: bool = False) -> list[str]:
     return [
         sys.executable,
         *("-m", "dagster_project.quick_exit", "dagster"),
         *("asset", "materialize", "--select", "*", "-m", "dagster_project.definitions"),
-        *("--partition-range", full_range(), "--config-json", json.dumps(NEW_FILES_ONLY)),
+        *("--partition-range", full_range(), "--config-json", json.dumps(run_config(verbose))),
     ]
 
 
 def main() -> None:
+    started = time.time()
     landing, warehouse, published = landing_dir(), warehouse_path(), publish_dir()
     listing = list_files(landing)
     digest = listing_digest(listing)
@@ -48,7 +67,8 @@ def main() -> None:
             " (same files, same code). Change a file, or delete the warehouse, to build again."
         )
         return
-    args = command()
+    loud = verbose()
+    args = command(loud)
     sys.stdout.flush()
     # The instance imports dagster_project.event_log (dagster.yaml) before the code location puts
     # the working directory on sys.path: this checkout first, not the one installed in the venv.
@@ -57,6 +77,8 @@ def main() -> None:
     # instead of listing the directory again (~1 s at 200,000 files); INSTANCE_ENV (event
     # batches) unless the environment says otherwise
     env = {**INSTANCE_ENV, **os.environ, "PYTHONPATH": path, **handed_over(landing, digest, listing)}
+    # quick_exit prints the run's summary once the CLI is done, and filters the console unless loud
+    env[SUMMARY_ENV] = Request(started=started, verbose=loud).env_value()
     os.execve(args[0], args, env)
 
 

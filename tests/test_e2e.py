@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import marts_contents, quiet_env, run_cli, run_in_process, shared_path
+from conftest import REPO_ROOT, cli_command, marts_contents, quiet_env, run_in_process, shared_path
 
 pytestmark = pytest.mark.e2e
 
@@ -32,6 +32,26 @@ class Build:
     published: Path
     first_run: dict[str, list[str]]
     second_run: dict[str, list[str]]
+    output: list[str]  # what the first run printed, standard output and error as a terminal shows them
+    identity_failures: dict[str, int]  # after the first run: failed identity checks by rule
+
+
+def run_make_run(env: dict[str, str], log: Path) -> list[str]:
+    """`make run`'s command with the default console (no VERBOSE), its output lines."""
+    env = {name: value for name, value in env.items() if name != "VERBOSE"}
+    done = subprocess.run(
+        cli_command(),
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=CLI_TIMEOUT,
+        check=False,
+    )
+    log.write_text(done.stdout, encoding="utf-8")
+    assert done.returncode == 0, f"make run failed (log {log}):\n{done.stdout[-6000:]}"
+    return done.stdout.splitlines()
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +68,41 @@ def build(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Build
         shutil.copy(values, expected / values.name)
     warehouse, published = root / "data" / "warehouse.duckdb", root / "data" / "published"
 
-    run_cli(quiet_env(root, landing, warehouse, published), root / "materialize.log")
+    output = run_make_run(quiet_env(root, landing, warehouse, published), root / "materialize.log")
     # the listing `make run` handed over was registered (read once, then removed), not walked again
     log = (root / "materialize.log").read_text("utf-8")
     assert "of the listing make run took before the run started" in log
     assert not list((root / "tmp").glob("ogi-listing-*"))
     first = marts_contents(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        failures = con.execute(
+            "SELECT rule_code, count(*) FROM marts.fct_identity_checks WHERE status = 'fail' GROUP BY 1"
+        ).fetchall()
     run_in_process(landing, warehouse, published)
-    return Build(landing, expected, warehouse, published, first, marts_contents(warehouse))
+    return Build(
+        landing, expected, warehouse, published, first, marts_contents(warehouse), output, dict(failures)
+    )
+
+
+def test_make_run_prints_progress_and_ends_on_a_summary(build: Build) -> None:
+    """The default console: under 40 lines, no Dagster event (DEBUG) or warning of Dagster's, and
+    a summary at the end whose counts are the warehouse's (`VERBOSE=1` keeps every event:
+    tests/test_run_summary.py)."""
+    lines = build.output
+    assert len(lines) < 40, "\n".join(lines)
+    assert not [line for line in lines if " - DEBUG - " in line or "Warning: " in line], "\n".join(lines)
+    start = next(i for i, line in enumerate(lines) if line.startswith("make run: done in "))
+    assert all(line.startswith("  ") for line in lines[start + 1 :]), "\n".join(lines)  # the end
+    summary = " ".join(" ".join(lines[start:]).split())
+    files = len(SEED_PREFIXES)
+    assert f"files {files} report file(s) in {build.landing}, {files} parsed by this run" in summary
+    assert f"reports {len(build.first_run['dim_report'])} in the warehouse, no file rejected" in summary
+    facts = sorted((table, len(rows)) for table, rows in build.first_run.items() if table.startswith("fct_"))
+    assert "facts " + ", ".join(f"{table} {rows:,}" for table, rows in facts) + " " in summary
+    checks, failures = len(build.first_run["fct_identity_checks"]), build.identity_failures
+    assert f"identities {sum(failures.values())} of {checks:,} checks fail" in summary
+    assert all(f"{rule} {count:,}" in summary for rule, count in failures.items()), summary
+    assert f"published {build.published}: warehouse.duckdb and parquet/" in summary
 
 
 def test_expected_values_all_match(build: Build) -> None:
