@@ -18,6 +18,8 @@ VENV_BIN = REPO_ROOT / ".venv" / "bin"
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# A developer's warehouse.toml never leaks into a test: each test says its paths itself.
+os.environ.setdefault("WAREHOUSE_SETTINGS", "")
 
 
 THIRD_PARTY_WARNINGS = (
@@ -146,3 +148,12 @@ def marts_contents(warehouse: Path) -> dict[str, list[str]]:
             table: sorted(repr(row) for row in con.execute(f"SELECT * FROM marts.{table}").fetchall())
             for (table,) in tables
         }
+
+
+@pytest.fixture(scope="session")
+def dagster_dev(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path):
+    """One real `dagster dev` (make dev's command) on the sample corpus built by make run's command,
+    shared by every test that uses the UI (tests/dagster_ui.py)."""
+    from dagster_ui import start_dagster_dev  # it imports this module: here, not at the top
+
+    yield from start_dagster_dev(tmp_path_factory.mktemp("ui"))

@@ -139,12 +139,22 @@ def table_rows(warehouse: Path, table: str) -> list[tuple]:
         return con.execute(f"SELECT * FROM raw.{table} ORDER BY ALL").fetchall()
 
 
-def metadata_of(result: dg.ExecuteInProcessResult, table: str) -> dict:
-    """The metadata of the asset's materialisation (one event per report year of a range run: all alike)."""
+# what each report year's materialisation says of its own year (the rest is the table's, alike in all)
+PER_YEAR = ("dagster/row_count", "reports")
+
+
+def metadata_of(result: dg.ExecuteInProcessResult, table: str, year: str | None = None) -> dict:
+    """The metadata of the asset's materialisation: of report year ``year``, or (None) what every
+    year's event of a range run says alike (the year's own counts left out of a partitioned asset's)."""
     events = [
         e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey(["raw", table])
     ]
+    if year is not None:
+        events = [e for e in events if e.partition == year]
+        assert len(events) == 1, f"{len(events)} materialisation(s) of raw/{table} for {year}"
     metadata = [{key: value.value for key, value in e.materialization.metadata.items()} for e in events]
+    if year is None and events[0].partition is not None:
+        metadata = [{k: v for k, v in m.items() if k not in PER_YEAR} for m in metadata]
     assert metadata and all(m == metadata[0] for m in metadata)
     return metadata[0]
 
@@ -169,6 +179,7 @@ def test_raw_tables_row_counts_and_types(tmp_path: Path, landing: Path, stub_par
         "report_file_versions": 5,
         "parse_log": 4,  # one row per content: c is a copy of a
         "facts_to_rebuild": reports,  # no dbt build has taken them in yet
+        "report_row_counts": 7 * reports,  # the report and its six kinds of facts, each counted
         "regions": counts["regions"],
     }
     assert counts["regions"] > 3000  # every province, prefecture and county
@@ -199,8 +210,15 @@ def test_raw_tables_row_counts_and_types(tmp_path: Path, landing: Path, stub_par
         "duplicate_content": 1,
         "empty": 1,
     }
-    assert metadata_of(result, "reports")["dagster/row_count"] == reports
+    assert metadata_of(result, "reports")["rows_all_years"] == reports
     assert metadata_of(result, "regions")["dagster/row_count"] == counts["regions"]
+    # each report year says its own rows: a and sub/d are 2021's reports, b is 2019's, 2010 has none
+    for table, per_report in (("reports", 1), ("disclosure_facts", 2), ("application_facts", 2)):
+        for year, year_reports in (("2021", 2), ("2019", 1), ("2010", 0)):
+            year_metadata = metadata_of(result, table, year)
+            assert year_metadata["reports"] == year_reports, (table, year)
+            assert year_metadata["dagster/row_count"] == per_report * year_reports, (table, year)
+            assert year_metadata["rows_all_years"] == per_report * reports, (table, year)
 
 
 def test_rerun_is_idempotent_and_releases_the_file(tmp_path: Path, landing: Path, stub_parser: None) -> None:
@@ -216,6 +234,23 @@ def test_rerun_is_idempotent_and_releases_the_file(tmp_path: Path, landing: Path
     # another process (as dbt will be) can open the file read-write: no asset kept it open
     probe = "import duckdb, sys; duckdb.connect(sys.argv[1]).execute('CREATE TABLE raw.probe AS SELECT 1')"
     subprocess.run([sys.executable, "-c", probe, str(warehouse)], check=True, timeout=60)
+
+
+def test_row_counts_of_reports_loaded_before_they_were_kept_are_counted_once(
+    tmp_path: Path, landing: Path, stub_parser: None
+) -> None:
+    """A warehouse built before raw.report_row_counts existed: the next run counts its reports."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    assert materialize_raw(warehouse, landing).success
+    counted = table_rows(warehouse, "report_row_counts")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "DELETE FROM raw.report_row_counts WHERE report_id IN (SELECT min(report_id) FROM raw.reports)"
+        )
+    again = materialize_raw(warehouse, landing)
+    assert again.success
+    assert metadata_of(again, "reports")["files_parsed"] == 0  # counted from the tables, nothing re-parsed
+    assert table_rows(warehouse, "report_row_counts") == counted
 
 
 def test_missing_landing_dir_fails_clearly(tmp_path: Path) -> None:
