@@ -11,10 +11,10 @@
 #   make clean  remove built data, dbt artifacts and the local Dagster instance (keeps .venv)
 #
 # Needs only python3.11 on PATH: the first run creates .venv from requirements.lock.
-# Paths (contract §2), relative ones taken from the directory make runs in:
-WAREHOUSE_LANDING_DIR ?= samples/reports
-WAREHOUSE_PATH ?= data/warehouse.duckdb
-WAREHOUSE_PUBLISH_DIR ?= data/published
+# Paths (contract §2): WAREHOUSE_LANDING_DIR, WAREHOUSE_PATH and WAREHOUSE_PUBLISH_DIR from the
+# environment (relative ones taken from the directory make runs in), else from warehouse.toml,
+# else samples/reports, data/warehouse.duckdb and data/published (dagster_project/settings.py):
+# make run, make dev and the ogi-dagster commands resolve them the same way.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -24,15 +24,15 @@ PYTHON_BOOT ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 SETUP_STAMP := $(VENV)/.setup-stamp
-DAGSTER_YAML := .dagster_home/dagster.yaml
 
-# Absolute from here on (also when given as `make run VAR=...`): dbt runs in dbt/.
-override WAREHOUSE_LANDING_DIR := $(abspath $(WAREHOUSE_LANDING_DIR))
-override WAREHOUSE_PATH := $(abspath $(WAREHOUSE_PATH))
-override WAREHOUSE_PUBLISH_DIR := $(abspath $(WAREHOUSE_PUBLISH_DIR))
-export WAREHOUSE_LANDING_DIR WAREHOUSE_PATH WAREHOUSE_PUBLISH_DIR
-# Quiet and offline: no telemetry from Dagster or dbt, a repo-local Dagster instance.
-export DAGSTER_HOME := $(CURDIR)/.dagster_home
+# Given as `make run VAR=...`: to the environment (absolute; dbt runs in dbt/).
+$(foreach var,WAREHOUSE_LANDING_DIR WAREHOUSE_PATH WAREHOUSE_PUBLISH_DIR,$(if $(strip $($(var))),\
+  $(eval override $(var) := $(abspath $($(var))))$(eval export $(var))))
+# Quiet and offline: no telemetry from Dagster or dbt; one Dagster instance, the environment's
+# DAGSTER_HOME, else the repo-local one (as ogi-dagster and the tests' helpers decide).
+DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DAGSTER_HOME
+DAGSTER_YAML := $(DAGSTER_HOME)/dagster.yaml
 export DAGSTER_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -62,8 +62,6 @@ manifest: setup
 
 # Progress lines and a summary; VERBOSE=1 make run: Dagster's whole event log (every DEBUG event) too.
 run: manifest
-	@echo "landing: $(WAREHOUSE_LANDING_DIR)"
-	@echo "warehouse: $(WAREHOUSE_PATH)  published: $(WAREHOUSE_PUBLISH_DIR)"
 	$(BIN)/python -m dagster_project.materialize
 
 lint: setup
@@ -82,13 +80,13 @@ BENCH_BI_DIR ?= /tmp/ogi-bench-bi
 .PHONY: bench-bi
 bench-bi: run
 	$(BIN)/python -m bench.bi_warehouse --reports 2000000 --out $(BENCH_BI_DIR)/warehouse.duckdb \
-		--template-warehouse $(WAREHOUSE_PATH) --time --json bench/results/$$(date +%F)-bi-2m.json
+		--template-warehouse "$$($(BIN)/python -m dagster_project.settings --print WAREHOUSE_PATH)" --time --json bench/results/$$(date +%F)-bi-2m.json
 
 test: lint manifest
 	$(BIN)/python -m pytest
 
 dev: manifest
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
+	$(BIN)/ogi-dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
 
 # dbt's docs site in a target path of its own (dbt/target/docs): Dagster's dbt/target/manifest.json
 # is never rewritten. The catalog reads the warehouse under the run lock: a running build is waited

@@ -28,10 +28,18 @@ import os
 import sys
 import time
 
-from dagster_project.freshness import handed_over, listing_digest, unchanged
+from dagster_project.freshness import handed_over, landing_change, listing_digest, unchanged
 from dagster_project.run_summary import SUMMARY_ENV, Request
 from dagster_project.runs import NEW_FILES_ONLY, full_range
-from dagster_project.settings import INSTANCE_ENV, REPO_ROOT, landing_dir, publish_dir, warehouse_path
+from dagster_project.settings import (
+    REPO_ROOT,
+    SettingsError,
+    describe,
+    instance_env,
+    landing_dir,
+    publish_dir,
+    warehouse_path,
+)
 from ingest.discover import list_files
 
 # the console logger's threshold unless VERBOSE=1: progress and problems, not every event
@@ -58,7 +66,12 @@ def command(verbose: bool = False) -> list[str]:
 
 def main() -> None:
     started = time.time()
-    landing, warehouse, published = landing_dir(), warehouse_path(), publish_dir()
+    try:
+        landing, warehouse, published = landing_dir(), warehouse_path(), publish_dir()
+    except SettingsError as error:
+        sys.exit(f"make run: {error}")
+    change = landing_change(landing, warehouse)  # the first line, where the landing dir changed
+    print("\n".join([change, *describe()] if change else describe()))
     listing = list_files(landing)
     digest = listing_digest(listing)
     if unchanged(landing, warehouse, published, digest):
@@ -76,7 +89,7 @@ def main() -> None:
     # the Dagster process keeps this pid: its run records this digest and registers this listing
     # instead of listing the directory again (~1 s at 200,000 files); INSTANCE_ENV (event
     # batches) unless the environment says otherwise
-    env = {**INSTANCE_ENV, **os.environ, "PYTHONPATH": path, **handed_over(landing, digest, listing)}
+    env = {**instance_env(), "PYTHONPATH": path, **handed_over(landing, digest, listing)}
     # quick_exit prints the run's summary once the CLI is done, and filters the console unless loud
     env[SUMMARY_ENV] = Request(started=started, verbose=loud).env_value()
     os.execve(args[0], args, env)
