@@ -117,7 +117,7 @@ class Run:
         self.process = subprocess.Popen(
             cli_command(),
             cwd=REPO_ROOT,
-            env={**env, "PYTHONUNBUFFERED": "1"},
+            env={**env, "PYTHONUNBUFFERED": "1", "VERBOSE": "1"},  # its markers are Dagster's DEBUG events
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

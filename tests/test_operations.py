@@ -232,13 +232,15 @@ def test_a_run_records_the_landing_digest_make_run_handed_over(
     assert freshness.listing_handed_over(landing) == listing  # every column, the skipped file too
     assert freshness.listing_handed_over(landing) is None  # read once: the file is gone
     freshness.forget(warehouse, landing)
-    assert json.loads(freshness.registered_path(warehouse).read_text("utf-8")) == {"landing_digest": "handed"}
+    registered = {"landing_dir": str(landing), "landing_digest": "handed"}
+    assert json.loads(freshness.registered_path(warehouse).read_text("utf-8")) == registered
 
     inherited = json.dumps({"pid": os.getpid() + 1, "landing_dir": str(landing), "digest": "handed"})
     monkeypatch.setenv(freshness.DIGEST_ENV, inherited)  # a variable left from another process
     assert freshness.digest_handed_over(landing) is None
     freshness.forget(warehouse, landing)
-    assert json.loads(freshness.registered_path(warehouse).read_text("utf-8")) == {"landing_digest": digest}
+    registered = {"landing_dir": str(landing), "landing_digest": digest}
+    assert json.loads(freshness.registered_path(warehouse).read_text("utf-8")) == registered
 
 
 def test_make_run_builds_its_command_without_importing_dagster() -> None:
