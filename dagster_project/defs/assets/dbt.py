@@ -17,6 +17,7 @@ import duckdb
 from dagster_dbt import dbt_assets
 
 from dagster_project import partition_counts
+from dagster_project.check_results import with_failures
 from dagster_project.consistency import fingerprint
 from dagster_project.dbt_manifest import DBT_PROJECT, ensure_manifest, project_files, prune_invocation_dirs
 from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
@@ -47,9 +48,15 @@ def build(
     # dbt inherits the environment when it starts: the profile reads WAREHOUSE_PATH, the macros
     # the build's scope (build_scope), dbt-offline the run's standbys
     with temporary_environment({"WAREHOUSE_PATH": warehouse.path, **scope, **dbt.standby_env()}):
-        invocation = dbt.cli(["build", "--no-write-json", *args], context=context)
-    # dbt holds the DuckDB file until it exits: collect its events, then count the rows
+        invocation = dbt.cli(["build", "--no-write-json", *args], context=context, raise_on_error=False)
+    # dbt holds the DuckDB file until it exits: collect its events, then count the rows. A failed
+    # build raises once the results dbt did give are yielded: its failed checks show as failed
     events = list(invocation.stream())
+    error = invocation.get_error()
+    if error is not None and not events:  # nothing built or tested (a parse error, a locked file)
+        raise error
+    with warehouse.connect(read_only=True) as con:  # a failed check names its stored failing rows
+        events = with_failures(events, con, invocation.manifest)
     keep_partial_parse(invocation.target_path)
     prune_invocation_dirs(context.op_execution_context.op.name, keep=KEEP_RUN_DIRS)
     keys = {
@@ -62,6 +69,8 @@ def build(
                 {**event.metadata, "dagster/row_count": counts[keys[event.output_name]]}
             )
         yield event
+    if error is not None:
+        raise error
 
 
 def keep_partial_parse(invocation_target: Path) -> None:
