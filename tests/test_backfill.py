@@ -26,7 +26,9 @@ from dagster_project.settings import temporary_environment
 
 pytestmark = pytest.mark.e2e
 
-BACKFILL_TIMEOUT = 600  # five runs, each a process that loads the code location (~3 min on two cores)
+# five runs, each a process that loads the code location; the backfill daemon looks every 30 s
+# (Dagster's fixed daemon interval), so ~3 min on two cores
+BACKFILL_TIMEOUT = 600
 YEARS = ["2022", "2023"]  # two report years of the sample corpus
 EMPTY_YEAR = "2010"  # a report year without reports
 
@@ -191,15 +193,3 @@ def test_a_reparse_without_the_marts_is_not_published(dagster_dev: DagsterDev) -
         "Not published" in m and f"materialize the marts group, or all assets, for {YEARS[0]}" in m
         for m in messages
     ), messages
-
-    # what the message says to select heals it: the marts for that year, then the publication
-    marts = [
-        key
-        for key in asset_keys(dagster_dev)
-        if key.split("/")[0] in ("staging", "intermediate", "marts", "audit")
-    ]
-    healed = wait_for_backfill(
-        dagster_dev, launch_backfill(dagster_dev, [*marts, "published/warehouse"], YEARS[:1])
-    )
-    assert healed["status"] == "COMPLETED_SUCCESS", healed
-    assert published.stat().st_mtime_ns != before
