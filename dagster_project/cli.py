@@ -41,8 +41,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"ogi-dagster: {error}")
     settings.ensure_instance(settings.dagster_home())
     env = settings.instance_env()
-    # resolved here once, so that every process Dagster starts reads the same paths
-    env.update({name: str(settings.env_path(name)) for name in settings.ENV_DEFAULTS})
+    # a relative path given in the environment, made absolute here: Dagster's processes may start
+    # elsewhere. Paths from warehouse.toml are left to it: an edited file counts on the next
+    # "Reload definitions" of the UI.
+    for name in settings.ENV_DEFAULTS:
+        path, origin = settings.setting(name)
+        if origin == "environment":
+            env[name] = str(path)
     print("\n".join(lines), file=sys.stderr, flush=True)
     command = [sys.executable, "-m", "dagster", *args]
     os.execve(command[0], command, env)
