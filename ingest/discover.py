@@ -11,7 +11,16 @@ from pathlib import Path
 
 from ingest.records import RawFile
 
-REPORT_EXTENSIONS = frozenset({".html", ".htm", ".txt"})
+# Every form an agency publishes a report in (contract §2): web pages, text (markdown too),
+# documents and scanned images. The bytes decide how a file is read (ingest.formats), and a
+# form this installation cannot read is rejected (unsupported_format), never skipped.
+REPORT_EXTENSIONS = frozenset(
+    {
+        *(".html", ".htm", ".shtml", ".txt", ".md"),
+        *(".pdf", ".docx", ".doc", ".wps"),
+        *(".png", ".jpg", ".jpeg", ".tif", ".tiff"),
+    }
+)
 SIDECAR_SUFFIX = ".meta.json"
 SIDECAR_KEYS = ("url", "agency_name", "published_date")
 
@@ -21,7 +30,7 @@ class Discovery:
     """What a walk of the landing directory found."""
 
     files: list[RawFile] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # not reports (.md, .yaml, …): counted, not rejected
+    skipped: list[str] = field(default_factory=list)  # not reports (.yaml, .json, …): counted, not rejected
 
 
 def sha256_of(path: Path) -> str:
@@ -73,7 +82,7 @@ class Listing:
     modified_ns: list[int] = field(default_factory=list)
     extension: list[str] = field(default_factory=list)
     sidecar_listed: list[bool] = field(default_factory=list)  # a ``<file>.meta.json`` is beside it
-    skipped: list[str] = field(default_factory=list)  # not reports (.md, .yaml, …): counted, not rejected
+    skipped: list[str] = field(default_factory=list)  # not reports (.yaml, .json, …): counted, not rejected
     # every sidecar's (path, size, modification time), orphans too: what the landing digest covers
     sidecar_stats: list[tuple[str, int, int]] = field(default_factory=list)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 
 from ingest.convert import KEY, TEXT, convert_lines, script_of
+from ingest.records import ParseWarning
 from ingest.text import INVISIBLE, is_blank, squash_spaces
 
 BLOCK_TAGS = (
@@ -68,6 +69,9 @@ class Tokens:
     in_table: list[bool] = field(default_factory=list)  # cells of a real table (HTML, tab or pipe export)
     text: list[str] = field(default_factory=list)  # simplified and width-folded, for matching
     key: list[str] = field(default_factory=list)  # text as a label key (no spaces or quotes)
+    # the 1-based page of each token, parallel to ``raw``, where the source has pages (a PDF's reader
+    # fills it); None for a web page or text: their path does no per-token work for it
+    page: list[int] | None = None
 
     def add(self, raw: str, row_start: bool = False, in_table: bool = False) -> None:
         self.raw.append(raw)
@@ -82,7 +86,10 @@ class Document:
     lines: list[str]  # simplified, width-folded lines of the whole text (prose and cells)
     raw_lines: list[str]  # the same lines as printed
     script: str  # 'simplified' or 'traditional' (ingest.script.detect_script)
-    hints: dict[str, str] = field(default_factory=dict)  # from HTML <title>/<meta>
+    hints: dict[str, str] = field(default_factory=dict)  # from HTML <title>/<meta>, a PDF's info
+    # the form the report came in (ingest.formats.SOURCE_FORMATS): html, text, pdf, pdf_scanned, docx, doc
+    source_format: str = "text"
+    warnings: list[ParseWarning] = field(default_factory=list)  # a reader's doubts, kept with the report
 
 
 def simplify_tokens(tokens: Tokens) -> str:
@@ -179,13 +186,20 @@ def layout_text(text: str) -> Document:
     return finish(shape, tokens, lines, {})
 
 
-def finish(shape: str, tokens: Tokens, raw_lines: list[str] | None, hints: dict[str, str]) -> Document:
+def finish(
+    shape: str,
+    tokens: Tokens,
+    raw_lines: list[str] | None,
+    hints: dict[str, str],
+    source_format: str = "text",
+) -> Document:
     """Simplify the tokens; the lines are converted too, or are the tokens' own (``raw_lines`` None)."""
     script = simplify_tokens(tokens)
     if raw_lines is None:  # every line is a token (HTML): one conversion serves both
-        return Document(shape, tokens, tokens.text, tokens.raw, script, hints)
+        return Document(shape, tokens, tokens.text, tokens.raw, script, hints, source_format)
     converted = convert_lines(raw_lines)
-    return Document(shape, tokens, [line.line for line in converted], raw_lines, script_of(converted), hints)
+    lines = [line.line for line in converted]
+    return Document(shape, tokens, lines, raw_lines, script_of(converted), hints, source_format)
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -290,7 +304,10 @@ def layout_html(text: str) -> Document:
     if root is None:
         return layout_text(text)
     hints = html_hints(root)
-    return finish("html", html_tokens(root), None, hints)
+    return finish("html", html_tokens(root), None, hints, "html")
+
+
+HTML_EXTENSIONS = (".html", ".htm", ".shtml")
 
 
 def looks_like_html(text: str) -> bool:
@@ -301,6 +318,6 @@ def looks_like_html(text: str) -> bool:
 
 
 def layout(text: str, extension: str) -> Document:
-    if extension in (".html", ".htm") or looks_like_html(text):
+    if extension in HTML_EXTENSIONS or looks_like_html(text):
         return layout_html(text)
     return layout_text(text)

@@ -6,10 +6,17 @@ year, dates) → tables (tokens → table facts) → prose (sentences → prose 
 
 from __future__ import annotations
 
+import importlib
 import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 
 from ingest.decode import Decoded, decode_bytes, repair_mojibake
 from ingest.errors import RejectedFile
+from ingest.formats import sniff_format
 from ingest.layout import Document, layout
 from ingest.metadata import find_title, published_date, report_year, resolve_agency
 from ingest.prose import extract_prose
@@ -80,13 +87,86 @@ def text_doubts(content: str) -> list[ParseWarning]:
     return doubts
 
 
-def parse_document(raw: RawFile, decoded: Decoded) -> ParsedReport:
-    warnings = list(decoded.warnings)
+# A document format's reader: bytes in, the Document every later stage reads. (module, function)
+READERS: dict[str, tuple[str, str]] = {
+    "pdf": ("ingest.pdf", "layout_pdf"),
+    "docx": ("ingest.docx", "layout_docx"),
+}
+READER_NAMES = {"pdf": "PDF", "docx": "Word (.docx)"}
+
+
+def reader_for(source_format: str) -> Callable[[bytes], Document]:
+    """The reader of a document format; a reader that cannot be imported (not written yet, or a
+    library it needs is missing) makes the file ``unsupported_format``, naming what is missing."""
+    module_name, function = READERS[source_format]
+    try:
+        return getattr(importlib.import_module(module_name), function)
+    except (ImportError, AttributeError) as error:
+        raise RejectedFile(
+            "unsupported_format",
+            f"a {READER_NAMES[source_format]} document, and this installation cannot read it yet: "
+            f"its reader {module_name}.{function} is not available ({error})",
+        ) from None
+
+
+SOFFICE_TIMEOUT_S = 120
+LEGACY_WORD = (
+    "a legacy binary Word/WPS document (.doc/.wps, OLE2); LibreOffice would read it "
+    "(soffice --headless --convert-to docx, Debian package libreoffice-writer)"
+)
+
+
+def convert_legacy_word(data: bytes) -> bytes:
+    """A .doc/.wps converted to .docx by LibreOffice, where it is installed; else rejected
+    ``unsupported_format`` with what would read it."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise RejectedFile("unsupported_format", f"{LEGACY_WORD}, which is not installed here")
+    with tempfile.TemporaryDirectory(prefix="ogi-doc-") as tmp:
+        source = Path(tmp) / "report.doc"
+        source.write_bytes(data)
+        try:
+            subprocess.run(
+                [soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+                 "--convert-to", "docx", "--outdir", tmp, str(source)],
+                check=True, capture_output=True, timeout=SOFFICE_TIMEOUT_S,
+            )  # fmt: skip
+            return (Path(tmp) / "report.docx").read_bytes()
+        except (OSError, subprocess.SubprocessError) as error:
+            raise RejectedFile(
+                "unsupported_format", f"{LEGACY_WORD}; its conversion failed: {error}"
+            ) from None
+
+
+def read_document(data: bytes, source_format: str) -> Document:
+    """A document format's bytes to its Document (``ingest.formats.sniff_format`` decided the format)."""
+    if source_format == "image":
+        raise RejectedFile("unsupported_format", "a scanned image (PNG/JPEG/TIFF): OCR is not available yet")
+    if source_format == "doc":
+        docx = convert_legacy_word(data)
+        doc = reader_for("docx")(docx)
+        doc.source_format = "doc"
+        return doc
+    return reader_for(source_format)(data)
+
+
+def layout_text_file(raw: RawFile, decoded: Decoded, warnings: list[ParseWarning]) -> Document:
+    """Decoded text or HTML to its Document (mojibake repaired where certain)."""
     text = decoded.text
     if decoded.mojibake_possible:
         text, mojibake = repair_mojibake(text)
         warnings.extend(mojibake)
-    doc = layout(text, raw.extension)
+    return layout(text, raw.extension)
+
+
+def parse_document(raw: RawFile, decoded: Decoded | None, doc: Document | None = None) -> ParsedReport:
+    """The report in a decoded text file, or in ``doc``, a document format's reader's Document."""
+    warnings = list(decoded.warnings) if decoded is not None else []
+    if doc is None:
+        assert decoded is not None
+        doc = layout_text_file(raw, decoded, warnings)
+    else:
+        warnings.extend(doc.warnings)
     warnings.extend(text_doubts("\n".join(doc.raw_lines)))
     sidecar = raw.sidecar or {}
     title = find_title(doc.lines, doc.raw_lines, doc.hints)
@@ -119,7 +199,8 @@ def parse_document(raw: RawFile, decoded: Decoded) -> ParsedReport:
         published_date=published,
         template_version=template_for(tables.template_votes, year[0], tables.has_tables, warnings),
         script=doc.script,
-        encoding=decoded.encoding,
+        source_format=doc.source_format,
+        encoding=decoded.encoding if decoded is not None else None,  # a document: no text encoding
         source_shape=doc.shape if tables.has_tables or tables.unmapped else "prose",
         url=sidecar.get("url"),
         warnings=warnings,
@@ -134,6 +215,9 @@ def parse_document(raw: RawFile, decoded: Decoded) -> ParsedReport:
 def parse_bytes(raw: RawFile, data: bytes) -> ParseOutcome:
     """Parse one file's bytes; every failure becomes a :class:`Rejection` with an error code."""
     try:
+        source_format = sniff_format(data)
+        if source_format is not None:
+            return parse_document(raw, None, read_document(data, source_format))
         return parse_document(raw, decode_bytes(data))
     except RejectedFile as rejected:
         return Rejection(raw.source_path, raw.content_sha256, rejected.error_code, rejected.message)

@@ -118,8 +118,9 @@ class ParsedReport:
     published_date: dt.date | None
     template_version: str  # 'pre2019' | 'gb2019' | 'gb2021'
     script: str  # 'simplified' | 'traditional'
-    encoding: str
-    source_shape: str  # 'html' | 'text_cells' | 'text_pipes' | 'text_tabs' | 'prose'
+    encoding: str | None  # of a text file; None for a document format (PDF, Word)
+    source_shape: str  # 'html' | 'text_cells' | 'text_pipes' | 'text_tabs' | 'prose' (or a reader's)
+    source_format: str = "text"  # the form it came in: ingest.formats.SOURCE_FORMATS
     url: str | None = None
     warnings: list[ParseWarning] = field(default_factory=list)
     disclosures: list[DisclosureFact] = field(default_factory=list)

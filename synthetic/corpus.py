@@ -60,7 +60,8 @@ def bad_file(rng: random.Random, index: int, year: int) -> tuple[str, bytes, str
         data = rng.choice((b"", b"\n", b"   \r\n\t\n"))
         return f"bad{index:06d}{rng.choice(('.html', '.txt'))}", data, kind
     if kind == "binary":
-        head = rng.choice((b"\x89PNG\r\n\x1a\n", b"%PDF-1.4\n", b"PK\x03\x04", b"\x00\x01\x00\x00"))
+        # binary data that is no document (an image or a PDF is a report's form: unsupported_format)
+        head = rng.choice((b"GIF89a", b"\x1f\x8b\x08\x00", b"PK\x03\x04", b"\x00\x01\x00\x00"))
         return f"bad{index:06d}{rng.choice(('.html', '.htm', '.txt'))}", head + rng.randbytes(200), kind
     return f"news{index:06d}.html", news_page(rng, index, year).encode("utf-8"), kind
 

@@ -17,7 +17,7 @@ def test_discovery_registers_reports_with_their_sidecars(tmp_path, monkeypatch) 
     (landing / "b" / "c.TXT").write_text("c", encoding="utf-8")
     (landing / "b" / "d.txt").write_text("d", encoding="utf-8")
     (landing / "b" / "d.txt.meta.json").mkdir()  # a directory named like a sidecar is none
-    (landing / "b" / "notes.md").write_text("n", encoding="utf-8")
+    (landing / "b" / "notes.csv").write_text("n", encoding="utf-8")
     (landing / "b" / "orphan.txt.meta.json").write_text("{}", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
 
@@ -28,7 +28,7 @@ def test_discovery_registers_reports_with_their_sidecars(tmp_path, monkeypatch) 
         ("landing/b/c.TXT", ".txt", None),
         ("landing/b/d.txt", ".txt", None),
     ]
-    assert found.skipped == ["landing/b/notes.md"]
+    assert found.skipped == ["landing/b/notes.csv"]
     listing = list_files("landing")
     assert listing.source_path == [f.source_path for f in found.files]
     assert listing.size_bytes == [f.size_bytes for f in found.files] == [14, 1, 1]

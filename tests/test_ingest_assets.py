@@ -87,7 +87,7 @@ def landing(tmp_path: Path) -> Path:
     (root / "b_2019.html").write_text("<p>2019年度报告</p>", encoding="utf-8")
     (root / "c_copy_of_a.txt").write_text("2021年度报告 一", encoding="utf-8")  # duplicate_content
     (root / "empty.txt").write_text("  \n", encoding="utf-8")  # empty
-    (root / "notes.md").write_text("not a report", encoding="utf-8")  # skipped, not rejected
+    (root / "notes.csv").write_text("not a report", encoding="utf-8")  # skipped, not rejected
     (root / "sub" / "d.htm").write_text("<p>2021</p>", encoding="utf-8")
     (root / "sub" / "d.htm.meta.json").write_text(
         json.dumps({"url": "https://example.gov.cn/d.htm"}), "utf-8"
@@ -165,7 +165,7 @@ def test_raw_tables_row_counts_and_types(tmp_path: Path, landing: Path, stub_par
     assert result.success
 
     counts = {table: len(table_rows(warehouse, table)) for table in STAGING_TABLES}
-    reports = 3  # a, b, sub/d; c is a duplicate of a, empty.txt is empty, notes.md is not a report
+    reports = 3  # a, b, sub/d; c is a duplicate of a, empty.txt is empty, notes.csv is not a report
     assert counts == {
         "report_files": 5,
         "reports": reports,

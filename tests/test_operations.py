@@ -213,15 +213,15 @@ def test_a_run_records_the_landing_digest_make_run_handed_over(
     digest = freshness.landing_digest(landing)
     assert digest != freshness.landing_digest(other)
     # the same digest as a walk with a Path and a stat() per file: reports, then sidecars
-    from ingest.discover import list_files
+    from ingest.discover import REPORT_EXTENSIONS, list_files
 
     paths = sorted(p for p in landing.iterdir() if p.is_file())
-    reports = [p for p in paths if p.suffix.lower() in (".html", ".htm", ".txt")]
+    reports = [p for p in paths if p.suffix.lower() in REPORT_EXTENSIONS]
     ordered = reports + [p for p in paths if p.name.endswith(".meta.json")]
     lines = [f"{p}\0{p.stat().st_size}\0{p.stat().st_mtime_ns}\n" for p in ordered]
     assert digest == hashlib.sha256("".join(lines).encode()).hexdigest()
 
-    (landing / "notes.md").write_text("not a report", encoding="utf-8")
+    (landing / "notes.csv").write_text("not a report", encoding="utf-8")
     listing = list_files(landing)
     monkeypatch.setenv(
         freshness.DIGEST_ENV, freshness.handed_over(landing, "handed", listing)[freshness.DIGEST_ENV]

@@ -34,7 +34,7 @@ def mixed_landing(tmp_path: Path) -> Path:
     (landing / "no_year.txt").write_text(
         "某市公共资源交易中心政府信息公开工作年度报告\n一、总体情况\n", encoding="utf-8"
     )
-    (landing / "notes.md").write_text("# not a report", encoding="utf-8")
+    (landing / "notes.csv").write_text("# not a report", encoding="utf-8")
     (landing / "config.yaml").write_text("a: 1", encoding="utf-8")
     return landing
 
@@ -47,14 +47,14 @@ def test_every_file_is_a_report_or_a_reject(mixed_landing: Path) -> None:
 
     assert len(outcomes) == len(found.files)
     assert len(reports) + len(rejects) == len(found.files)
-    assert sorted(Path(p).name for p in found.skipped) == ["config.yaml", "notes.md"]
+    assert sorted(Path(p).name for p in found.skipped) == ["config.yaml", "notes.csv"]
     assert {r.error_code for r in rejects.values()} <= set(ERROR_CODES)
     duplicates = [n for n in ("copy_of_portal.html", PORTAL.name) if n in rejects]
     assert len(duplicates) == 1 and rejects.pop(duplicates[0]).error_code == "duplicate_content"
     assert {name: r.error_code for name, r in rejects.items()} == {
         "empty.html": "empty",
         "spaces.txt": "empty",
-        "image.html": "binary",
+        "image.html": "unsupported_format",  # a PNG, whatever its name says: a scanned page
         "nul.txt": "binary",
         "huge.html": "too_large",
         "latin1.txt": "undecodable",

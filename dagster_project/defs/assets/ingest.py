@@ -173,7 +173,7 @@ def record_versions(con: duckdb.DuckDBPyConnection, current: pl.DataFrame, seen_
         dg.AssetSpec(
             raw_key("report_files"),
             kinds=KINDS,
-            description="Every report file (.html/.htm/.txt) below WAREHOUSE_LANDING_DIR, hashed.",
+            description="Every report file (page, text, PDF, Word…) below WAREHOUSE_LANDING_DIR, hashed.",
         ),
         dg.AssetSpec(
             raw_key("report_file_versions"),
