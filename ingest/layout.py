@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 
 from ingest.convert import KEY, TEXT, convert_lines, script_of
+from ingest.markdown import has_markdown_table, markdown_tokens
 from ingest.records import ParseWarning
 from ingest.text import INVISIBLE, is_blank, squash_spaces
 
@@ -105,6 +106,8 @@ PIPED_LINE = re.compile(r"\|[^\S\n]*$", re.MULTILINE)  # a line ending in | (whi
 
 def text_shape(text: str) -> str:
     """The shape of a text (its lines split at \\n only): counted by C-level scans of the whole."""
+    if has_markdown_table(text):  # extracted by another tool: markdown pipe tables (ingest.markdown)
+        return "text_markdown"
     tabbed = text.count("\n\t") + text.startswith("\t")
     piped = len(PIPED_LINE.findall(text))
     if piped >= MIN_SHAPE_LINES and piped >= tabbed:
@@ -174,6 +177,11 @@ def tokens_from_cells(lines: list[str]) -> Tokens:
     return tokens
 
 
+def tokens_from_markdown(lines: list[str]) -> Tokens:
+    """Text with markdown pipe tables, as other tools extract a PDF or Word file (ingest.markdown)."""
+    return Tokens(*markdown_tokens(lines))
+
+
 def layout_text(text: str) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
@@ -182,6 +190,7 @@ def layout_text(text: str) -> Document:
         "text_tabs": tokens_from_tabs,
         "text_pipes": tokens_from_pipes,
         "text_cells": tokens_from_cells,
+        "text_markdown": tokens_from_markdown,
     }[shape](lines)
     return finish(shape, tokens, lines, {})
 

@@ -17,6 +17,7 @@ from operator import is_not, not_
 
 from ingest import vocabulary as vocab
 from ingest.layout import Tokens
+from ingest.markdown import CELLS_LOST, LOST_LABEL, MARKERS
 from ingest.numbers import TEXT_CELL, Cell, amount_unit, read_cell, to_wan
 from ingest.records import (
     AppealFact,
@@ -212,48 +213,124 @@ def read_article20(stream: Stream, zone: tuple[int, int], facts: TableFacts, tem
                         f"第二十条第({clause})项: column headings not read, template order used",
                     )
                 )
-        read_rows(stream, i, end, facts, columns, section=f"article20.{clause}", emit=emit_disclosure)
+        items = vocab.load("article20")["clause_items"].get(template, {}).get(clause, [])
+        read_rows(stream, i, end, facts, columns, f"article20.{clause}", [items])
 
 
-def emit_disclosure(
-    stream: Stream, facts: TableFacts, label: int, column: tuple[str, str] | None, cell: int
-) -> bool:
-    codes = vocab.match_row("article20", "items", stream.keys[label])
-    if not codes or column is None:
-        return False
-    facts.disclosures.append(
-        DisclosureFact(
-            codes["code"],
-            column[0],
-            stream.cells[cell].value,
-            "table",
-            stream.raw[cell],
-            None,
-            stream.raw[label],
-            column[1],
-        )
-    )
-    return True
+@lru_cache(maxsize=1 << 16)
+def item_of(key: str) -> str | None:
+    codes = vocab.match_row("article20", "items", key)
+    return codes["code"] if codes else None
 
 
-def read_rows(stream: Stream, i: int, end: int, facts: TableFacts, columns, section: str, emit) -> None:
-    """Rows (label + values) from ``i`` to ``end``; unmapped cells are kept as such."""
+def read_rows(
+    stream: Stream, i: int, end: int, facts: TableFacts, columns, section: str, sequences: list[list[str]]
+) -> None:
+    """Article 20 rows (label + values) from ``i`` to ``end``; unmapped cells are kept as such."""
+    rows: list[Row] = []
     while i < end:
         if stream.values[i]:
             i += 1
             continue
         values = stream.values_after(i, end, max(len(columns), 1))
+        if values:
+            rows.append(row_of(stream, i, values, item_of))
+        i = (values[-1] if values else i) + 1
+    if any(row.kind == LOST_LABEL for row in rows):
+        place_lost(stream, rows, sequences, facts, section)
+    for row in rows:
+        i, values = row.label, row.values
+        if row.kind == CELLS_LOST:
+            cells_lost(stream, facts, section, row)
         for n, j in enumerate(values):
             column = columns[n] if n < len(columns) else None
-            if not emit(stream, facts, i, column, j):
+            if row.code and column and row.kind != CELLS_LOST:
+                facts.disclosures.append(
+                    DisclosureFact(
+                        row.code,
+                        column[0],
+                        stream.cells[j].value,
+                        "table",
+                        stream.raw[j],
+                        None,
+                        stream.raw[i],
+                        column[1],
+                    )
+                )
+            else:
                 unmapped(stream, facts, section, i, column, j)
-        if values and columns and len(values) < len(columns):
+        if values and columns and len(values) < len(columns) and row.kind != CELLS_LOST:
             facts.warnings.append(
                 ParseWarning(
                     "short_row", f"{section}: row {stream.raw[i]!r} has {len(values)} of {len(columns)} cells"
                 )
             )
-        i = (values[-1] if values else i) + 1
+
+
+# --- rows whose label was lost or cut (text extracted by another tool: ingest.markdown) -----------
+
+
+@dataclass(slots=True)
+class Row:
+    """A table row: its label token, its code (None: none found), its value tokens and its kind:
+    '' (a labelled row), ``LOST_LABEL`` (no label) or ``CELLS_LOST`` (cells that cannot be placed)."""
+
+    label: int
+    code: str | None
+    values: range
+    kind: str = ""
+
+
+def row_of(stream: Stream, i: int, values: range, code_of) -> Row:
+    """The row whose label is the text token ``i``: its code from the label, rejoined where a tool cut
+    it across two cells (予以 | 公开), or from the label before a marker (``ingest.markdown``)."""
+    raw = stream.raw[i]
+    if raw in MARKERS:
+        before = i - 1 if raw == CELLS_LOST and i and not stream.values[i - 1] else None
+        code = code_of(stream.keys[before]) if before is not None else None
+        return Row(i, code, values, raw)
+    code = code_of(stream.keys[i])
+    if code is None and i and not stream.row_start[i] and stream.in_table[i] and not stream.values[i - 1]:
+        code = code_of(stream.keys[i - 1] + stream.keys[i])
+    return Row(i, code, values)
+
+
+def place_lost(
+    stream: Stream, rows: list[Row], sequences: list[list[str]], facts: TableFacts, section: str
+) -> None:
+    """Codes for the rows whose label was lost, where their place leaves no doubt.
+
+    A run of such rows lies between two rows with codes (or the table's start or end); in
+    each template order of ``sequences`` where both neighbours stand, the codes between them
+    must be exactly as many as the run's rows, and all such orders must agree. Else the
+    rows stay without code (their cells go to ``unmapped``) with a ``row_label_lost`` warning.
+    """
+    n = 0
+    while n < len(rows):
+        if rows[n].kind != LOST_LABEL:
+            n += 1
+            continue
+        last = n
+        while last < len(rows) and rows[last].kind == LOST_LABEL:
+            last += 1
+        before = rows[n - 1].code if n else "<start>"
+        after = rows[last].code if last < len(rows) else "<end>"
+        options = set()
+        for sequence in sequences:
+            low = 0 if before == "<start>" else sequence.index(before) + 1 if before in sequence else None
+            high = len(sequence) if after == "<end>" else sequence.index(after) if after in sequence else None
+            if low is not None and high is not None and high - low == last - n:
+                options.add(tuple(sequence[low:high]))
+        where = f"{section}: {last - n} row(s) without a label after {before} and before {after}"
+        if len(options) == 1 and (codes := options.pop()):
+            for row, code in zip(rows[n:last], codes, strict=True):
+                row.code = code
+            facts.warnings.append(ParseWarning("row_label_placed", f"{where}: placed as {', '.join(codes)}"))
+        else:
+            facts.warnings.append(
+                ParseWarning("row_label_lost", f"{where}: their place is in doubt, kept unmapped")
+            )
+        n = last
 
 
 def unmapped(stream: Stream, facts: TableFacts, section: str, label: int, column, cell: int) -> None:
@@ -261,8 +338,31 @@ def unmapped(stream: Stream, facts: TableFacts, section: str, label: int, column
     if value.kind == "blank" and not stream.raw[cell]:
         return
     facts.unmapped.append(
-        UnmappedCell(section, stream.raw[label], column[1] if column else None, value.value, stream.raw[cell])
+        UnmappedCell(
+            section, row_label(stream, label), column[1] if column else None, value.value, stream.raw[cell]
+        )
     )
+
+
+def cells_lost(stream: Stream, facts: TableFacts, section: str, row: Row) -> None:
+    facts.warnings.append(
+        ParseWarning(
+            "row_cells_lost",
+            f"{section}: row {row_label(stream, row.label)!r} lost cells (glued or dropped): "
+            f"its {len(row.values)} values kept unmapped, their columns unknown",
+        )
+    )
+
+
+def row_label(stream: Stream, label: int) -> str:
+    """The printed label of the row at ``label``: none where it was lost, the one before a marker of
+    cells lost (a tool glued or dropped cells: the values' columns are unknown, never guessed)."""
+    raw = stream.raw[label]
+    if raw == LOST_LABEL:
+        return ""
+    if raw == CELLS_LOST:
+        return stream.raw[label - 1] if label and not stream.values[label - 1] else ""
+    return raw
 
 
 # --- (九) procurement / trading volumes ---------------------------------------------------------
@@ -280,6 +380,13 @@ def read_procurement(stream: Stream, start: int, end: int, facts: TableFacts) ->
             i += 1
             continue
         values = stream.values_after(i, end, len(columns))
+        if values and stream.raw[i] in MARKERS:
+            if stream.raw[i] == LOST_LABEL:
+                facts.warnings.append(
+                    ParseWarning("row_label_lost", "article20.九: a row without a label, kept unmapped")
+                )
+            else:
+                cells_lost(stream, facts, "article20.九", Row(i, None, values, CELLS_LOST))
         if values:
             row = {columns[n][0]: j for n, j in enumerate(values) if n < len(columns)}
             add_transaction(stream, facts, i, row, header_unit)
@@ -322,23 +429,47 @@ OPENING_ROWS = frozenset({"new_received", "carried_over"})
 LATE_ROWS = frozenset({"other_other", "total_processed"})
 
 
+@lru_cache(maxsize=1 << 16)
+def outcome_of(key: str) -> str | None:
+    codes = vocab.match_row("applications", "rows", key)
+    return codes["code"] if codes else None
+
+
+def outcome_sequences(template: str | None) -> list[list[str]]:
+    """The applications table's rows in each template's order (of ``template`` only, where known)."""
+    spec = vocab.load("applications")
+    rows = [row["code"] for row in spec["rows"]]
+    found = {
+        "gb2019": [r for r in rows if r not in spec["gb2021_rows"]],
+        "gb2021": [r for r in rows if r not in spec["gb2019_rows"]],
+    }
+    return [found[template]] if template in found else list(found.values())
+
+
 def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> None:
     applicants = vocab.load("applications")["applicants"]
     gb2021_rows = frozenset(vocab.load("applications")["gb2021_rows"])
     started = False
     i, end = zone
+    rows: list[Row] = []
     while i < end:
         if stream.values[i]:
             i += 1
             continue
-        codes = vocab.match_row("applications", "rows", stream.keys[i])
-        code = codes["code"] if codes else None
-        if code in LATE_ROWS and not started:
-            code = None  # 其他 / 总计 in the header are applicant columns
         values = stream.values_after(i, end, len(applicants))
-        if code in OPENING_ROWS:
+        row = row_of(stream, i, values, outcome_of)
+        if row.code in LATE_ROWS and not started:
+            row.code = None  # 其他 / 总计 in the header are applicant columns
+        if row.code in OPENING_ROWS or (row.kind and values):  # a row that lost its label is data too
             started = True
-        if values and code:
+        if values and (row.code or started):
+            rows.append(row)
+        i = (values[-1] if values else i) + 1
+    if any(row.kind == LOST_LABEL for row in rows):
+        place_lost(stream, rows, outcome_sequences(template_of(facts)), facts, "applications")
+    for row in rows:
+        i, code, values = row.label, row.code, row.values
+        if code and row.kind != CELLS_LOST:
             cells, raw = stream.cells, stream.raw
             facts.applications.extend(
                 [
@@ -352,14 +483,17 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
                         "short_row", f"applications: row {stream.raw[i]!r} has {len(values)} of 7 cells"
                     )
                 )
+            if row.kind:
+                continue  # placed by its position: no vote
             if code in gb2021_rows:
                 facts.vote("gb2021")
             elif code == "other_processing":
                 facts.vote("gb2019")
-        elif values and started:
+        else:
+            if row.kind == CELLS_LOST:
+                cells_lost(stream, facts, "applications", row)
             for applicant, j in zip(applicants, values, strict=False):
                 unmapped(stream, facts, "applications", i, (applicant, applicant), j)
-        i = (values[-1] if values else i) + 1
 
 
 # --- appeals -----------------------------------------------------------------------------------
