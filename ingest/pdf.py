@@ -1,0 +1,671 @@
+"""A born-digital PDF to a :class:`Document`: the same token stream the HTML reader writes.
+
+PDFium (``pypdfium2``) gives each character with its box and the page's path objects (the
+drawn rules); everything else is geometry, here:
+
+- **ruled tables**: the horizontal and vertical rules, merged where collinear, form grids;
+  a cell is a box of the grid widened right and down until a drawn rule closes it (so a
+  merged cell is one cell, as ``rowspan``/``colspan`` in HTML); its text is its characters'
+  lines joined, so a label wrapped over lines, or written one character a line
+  (三、本年度办理结果 down a narrow column), is one label. Each grid row's cells are one
+  row of tokens, a blank cell a blank token, exactly as ``ingest.layout.add_table``;
+- **unruled tables**: lines of text in several pieces, with figures among them; a header
+  row (no figures) sets the columns, and each figure is placed in the column it stands
+  under (a column with nothing under it is a blank cell); the lines of one cell (a
+  wrapped label) are joined;
+- **a table continued on the next page** is one table: its repeated header rows dropped;
+- **running headers and footers**: the first or last line of a page that is a page number
+  (``- 3 -``, ``第 3 页``, ``3/12``, ``第3页 共12页``) or that repeats at the same place on
+  other pages is not text;
+- **prose**: a paragraph's lines, each running to the right margin and the next starting at
+  the left one (not indented), are one line; a title printed larger over two or three lines
+  is one title.
+
+The document information (Title, CreationDate) is a weak hint: used only where the text
+has no title or date, with a warning (contract §2: the container never decides).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import io
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ingest.errors import RejectedFile
+from ingest.layout import Document, Tokens, finish
+from ingest.metadata import find_title, published_date
+from ingest.numbers import TEXT_CELL, read_cell
+from ingest.records import ParseWarning
+from ingest.text import fold_width
+
+TOL = 1.5  # points: rules this close are one, a character this far outside a cell is still in it
+RULE_THICKNESS = 2.5  # a path thinner than this in one direction is a rule
+SKIPPED = frozenset(" \t\r\n\u3000\xa0\ufffe\uffff\x00")
+PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－―~·•\s]*\d{1,4}[-—–－―~·•\s]*"
+    r"|第\s*\d{1,4}\s*页\s*(?:[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|(?:page\s*)?\d{1,4}\s*(?:of\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
+INFO_DATE = re.compile(r"^D?:?((?:19|20)\d{2})(\d{2})(\d{2})")
+
+
+# --- characters and rules of a page ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Piece:
+    """A run of characters on one line (no wide gap inside), or several such lines (a cell)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float  # PDF coordinates: y grows upwards, so top > bottom
+    bottom: float
+    size: float
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class PageContent:
+    number: int
+    chars: list[tuple[str, float, float, float, float, float]]  # text, x0, x1, bottom, top, size
+    horizontal: list[tuple[float, float, float]]  # y, x0, x1
+    vertical: list[tuple[float, float, float]]  # x, y0, y1
+    lost: bool = False  # PDFium read no character of some text object: read the page again
+
+
+def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
+    textpage = page.get_textpage()
+    handle = textpage.raw
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # characters beyond the BMP: one call a character instead
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(handle, i)) for i in range(count))
+    box = pdfium_c.FS_RECTF()
+    pointer = ctypes.byref(box)
+    loose, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
+    chars = []
+    for i, char in enumerate(text):
+        if char in SKIPPED or not loose(handle, i, pointer):
+            continue
+        chars.append((char, box.left, box.right, box.bottom, box.top, font_size(handle, i)))
+    horizontal, vertical = [], []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    get_object, get_type, get_bounds = (
+        pdfium_c.FPDFPage_GetObject,
+        pdfium_c.FPDFPageObj_GetType,
+        pdfium_c.FPDFPageObj_GetBounds,
+    )
+    path, text_object, object_text = (
+        pdfium_c.FPDF_PAGEOBJ_PATH,
+        pdfium_c.FPDF_PAGEOBJ_TEXT,
+        pdfium_c.FPDFTextObj_GetText,
+    )
+    lost = False
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = get_object(page.raw, k)
+        kind = get_type(obj)
+        if kind == text_object:
+            lost = lost or object_text(obj, handle, None, 0) <= 2  # PDFium read none of its characters
+            continue
+        if kind != path or not get_bounds(obj, *bounds):
+            continue
+        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+        wide, high = x1 - x0, y1 - y0
+        if high < RULE_THICKNESS and wide >= RULE_THICKNESS:
+            horizontal.append(((y0 + y1) / 2, x0, x1))
+        elif wide < RULE_THICKNESS and high >= RULE_THICKNESS:
+            vertical.append(((x0 + x1) / 2, y0, y1))
+        elif wide >= RULE_THICKNESS and high >= RULE_THICKNESS:  # a rectangle: its four edges
+            horizontal += [(y0, x0, x1), (y1, x0, x1)]
+            vertical += [(x0, y0, y1), (x1, y0, y1)]
+    textpage.close()
+    return PageContent(number, chars, horizontal, vertical, lost)
+
+
+def read_page_pdfminer(page, number: int) -> PageContent:
+    """The page through pdfminer.six (pdfplumber): slower, but it reads the characters PDFium loses
+    (a lone CJK character in a font that is not embedded: a vertical label's, a wrapped label's last)."""
+    height = float(page.height)
+    chars = [
+        (c["text"], c["x0"], c["x1"], height - c["bottom"], height - c["top"], c["size"])
+        for c in page.chars
+        if c["text"] not in SKIPPED
+    ]
+    horizontal, vertical = [], []
+    for obj in (*page.lines, *page.rects):
+        x0, x1, y0, y1 = obj["x0"], obj["x1"], height - obj["bottom"], height - obj["top"]
+        wide, high = x1 - x0, y1 - y0
+        if high < RULE_THICKNESS and wide >= RULE_THICKNESS:
+            horizontal.append(((y0 + y1) / 2, x0, x1))
+        elif wide < RULE_THICKNESS and high >= RULE_THICKNESS:
+            vertical.append(((x0 + x1) / 2, y0, y1))
+        elif wide >= RULE_THICKNESS and high >= RULE_THICKNESS:
+            horizontal += [(y0, x0, x1), (y1, x0, x1)]
+            vertical += [(x0, y0, y1), (x1, y0, y1)]
+    return PageContent(number, chars, horizontal, vertical, False)
+
+
+def read_pages(data: bytes) -> tuple[list[PageContent], dict[str, str]]:
+    """Every page's characters and rules (PDFium; pdfminer.six for a page where PDFium lost text)."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise RejectedFile("unsupported_format", f"a PDF that cannot be opened ({error})") from None
+    try:
+        contents = [read_page(pdf[n], n + 1) for n in range(len(pdf))]
+        info = pdf.get_metadata_dict(skip_empty=True)
+    finally:
+        pdf.close()
+    if any(c.lost for c in contents):
+        import pdfplumber  # only for the pages that need it (its import costs ~0.1 s)
+
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            for n, content in enumerate(contents):
+                if content.lost:
+                    contents[n] = read_page_pdfminer(document.pages[n], n + 1)
+                    document.pages[n].close()
+    return contents, info
+
+
+def merge_segments(segments: list[tuple[float, float, float]]) -> dict[float, list[list[float]]]:
+    """Collinear segments (same coordinate within TOL) merged where they touch: coordinate → runs."""
+    merged: dict[float, list[list[float]]] = {}
+    keys: list[float] = []
+    for at, a, b in sorted(segments):
+        if keys and at - keys[-1] <= TOL:
+            at = keys[-1]
+        else:
+            keys.append(at)
+            merged[at] = []
+        runs = merged[at]
+        lo, hi = min(a, b), max(a, b)
+        if runs and lo <= runs[-1][1] + TOL:
+            runs[-1][1] = max(runs[-1][1], hi)
+        else:
+            runs.append([lo, hi])
+    for runs in merged.values():  # sorted by coordinate then start: runs are in order already
+        runs.sort()
+    return merged
+
+
+def covers(runs: list[list[float]] | None, lo: float, hi: float) -> bool:
+    return runs is not None and any(a - TOL <= lo and hi <= b + TOL for a, b in runs)
+
+
+# --- ruled tables ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RuledTable:
+    page: int
+    xs: list[float]
+    ys: list[float]  # top first
+    rows: list[list[str]] = field(default_factory=list)  # each grid row's cells (rows without cells gone)
+
+    @property
+    def top(self) -> float:
+        return self.ys[0]
+
+
+def find_grids(
+    horizontal: dict[float, list[list[float]]], vertical: dict[float, list[list[float]]]
+) -> list[tuple[list[float], list[float]]]:
+    """(xs, ys) of each set of rules that touch one another (a table), at least 2 × 2 of them."""
+    hs = [(y, a, b) for y, runs in horizontal.items() for a, b in runs]
+    vs = [(x, a, b) for x, runs in vertical.items() for a, b in runs]
+    parent = list(range(len(hs) + len(vs)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (y, x0, x1) in enumerate(hs):
+        for j, (x, y0, y1) in enumerate(vs):
+            if x0 - TOL <= x <= x1 + TOL and y0 - TOL <= y <= y1 + TOL:
+                parent[root(i)] = root(len(hs) + j)
+    groups: dict[int, tuple[set[float], set[float]]] = {}
+    for i, (y, _, _) in enumerate(hs):
+        groups.setdefault(root(i), (set(), set()))[1].add(y)
+    for j, (x, _, _) in enumerate(vs):
+        groups.setdefault(root(len(hs) + j), (set(), set()))[0].add(x)
+    return [
+        (sorted(xs), sorted(ys, reverse=True)) for xs, ys in groups.values() if len(xs) >= 2 and len(ys) >= 2
+    ]
+
+
+def grid_cells(
+    xs: list[float],
+    ys: list[float],
+    horizontal: dict[float, list[list[float]]],
+    vertical: dict[float, list[list[float]]],
+) -> tuple[list[tuple[int, int, int, int]], dict[tuple[int, int], int]]:
+    """The cells (row, column, last row + 1, last column + 1) and the cell of each grid box."""
+    cells: list[tuple[int, int, int, int]] = []
+    owner: dict[tuple[int, int], int] = {}
+    for r in range(len(ys) - 1):
+        for c in range(len(xs) - 1):
+            if (r, c) in owner:
+                continue
+            right = c + 1
+            while right < len(xs) - 1 and not covers(vertical.get(xs[right]), ys[r + 1], ys[r]):
+                right += 1
+            down = r + 1
+            while down < len(ys) - 1 and not covers(horizontal.get(ys[down]), xs[c], xs[right]):
+                down += 1
+            for rr in range(r, down):
+                for cc in range(c, right):
+                    owner.setdefault((rr, cc), len(cells))
+            cells.append((r, c, down, right))
+    return cells, owner
+
+
+def ruled_tables(content: PageContent) -> tuple[list[RuledTable], list[int]]:
+    """The page's ruled tables with their cells' text; the indexes of the characters left outside."""
+    horizontal, vertical = merge_segments(content.horizontal), merge_segments(content.vertical)
+    grids = find_grids(horizontal, vertical) if horizontal and vertical else []
+    if not grids:
+        return [], list(range(len(content.chars)))
+    found: list[tuple[RuledTable, list, dict, list[list[int]]]] = []
+    for xs, ys in grids:
+        cells, owner = grid_cells(xs, ys, horizontal, vertical)
+        found.append((RuledTable(content.number, xs, ys), cells, owner, [[] for _ in cells]))
+    outside = []
+    for i, (_, x0, x1, bottom, top, _) in enumerate(content.chars):
+        x, y = (x0 + x1) / 2, (bottom + top) / 2
+        for table, _, owner, members in found:
+            xs, ys = table.xs, table.ys
+            if xs[0] - TOL <= x <= xs[-1] + TOL and ys[-1] - TOL <= y <= ys[0] + TOL:
+                c = min(max(bisect_right(xs, x) - 1, 0), len(xs) - 2)
+                r = min(max(sum(1 for v in ys if v > y) - 1, 0), len(ys) - 2)
+                members[owner[(r, c)]].append(i)
+                break
+        else:
+            outside.append(i)
+    tables = []
+    for table, cells, _, members in found:
+        rows: dict[int, list[tuple[int, str]]] = {}
+        for (r, c, _, _), chars in zip(cells, members, strict=True):
+            rows.setdefault(r, []).append((c, "".join(p.text for p in lines_of(content, chars))))
+        table.rows = [[text for _, text in sorted(cells_)] for _, cells_ in sorted(rows.items())]
+        tables.append(table)
+    return tables, outside
+
+
+# --- lines, pieces and bands ------------------------------------------------------------------------
+
+
+def lines_of(content: PageContent, indexes: list[int], gap: float | None = None) -> list[Piece]:
+    """The characters grouped into lines, top first (and split into pieces at gaps wider than
+    ``gap`` times the font size, where given)."""
+    chars = content.chars
+    ordered = sorted(indexes, key=lambda i: -(chars[i][3] + chars[i][4]))
+    lines: list[list[int]] = []
+    centre = 0.0
+    for i in ordered:
+        _, _, _, bottom, top, size = chars[i]
+        middle = (bottom + top) / 2
+        if lines and abs(centre - middle) <= max(size, 1.0) * 0.45:
+            lines[-1].append(i)
+        else:
+            lines.append([i])
+            centre = middle
+    pieces: list[Piece] = []
+    for line in lines:
+        line.sort(key=lambda i: chars[i][1])
+        run: list[int] = []
+        for i in line:
+            if run and gap is not None and chars[i][1] - chars[run[-1]][2] > gap * chars[i][5]:
+                pieces.append(piece_of(chars, run))
+                run = []
+            run.append(i)
+        pieces.append(piece_of(chars, run))
+    return pieces
+
+
+def piece_of(chars, run: list[int]) -> Piece:
+    first, last = chars[run[0]], chars[run[-1]]
+    return Piece(
+        "".join(chars[i][0] for i in run),
+        first[1],
+        last[2],
+        max(chars[i][4] for i in run),
+        min(chars[i][3] for i in run),
+        first[5],
+    )
+
+
+PIECE_GAP = 0.7  # a gap wider than this many font sizes parts two pieces of a line (table columns)
+CELL_GAP = 0.5  # lines closer than this many font sizes belong to one band (a cell's wrapped lines)
+
+
+@dataclass
+class Band:
+    """Lines close together (one row of an unruled table, or one line of prose): its cells."""
+
+    page: int
+    cells: list[Piece]
+
+    @property
+    def top(self) -> float:
+        return max(c.top for c in self.cells)
+
+    @property
+    def bottom(self) -> float:
+        return min(c.bottom for c in self.cells)
+
+    @property
+    def text(self) -> str:
+        return " ".join(c.text for c in self.cells)
+
+
+def bands_of(content: PageContent, indexes: list[int]) -> list[Band]:
+    pieces = lines_of(content, indexes, PIECE_GAP)
+    lines: list[list[Piece]] = []
+    for piece in pieces:  # top first; pieces of one line come together
+        if lines and abs(lines[-1][0].top - piece.top) < 0.45 * piece.size:
+            lines[-1].append(piece)
+        else:
+            lines.append([piece])
+    bands: list[list[Piece]] = []
+    for line in lines:
+        size = line[0].size
+        previous = bands[-1] if bands else None
+        if (
+            previous is not None
+            and min(p.bottom for p in previous) - max(p.top for p in line) < CELL_GAP * size
+            and (len(line) > 1 or len(previous) > 1)
+            and max(p.size for p in previous) == size
+        ):
+            previous.extend(line)
+        else:
+            bands.append(list(line))
+    return [Band(content.number, cells_of(band)) for band in bands]
+
+
+def overlaps_any(piece: Piece, others: list[Piece]) -> bool:
+    return any(piece.x0 < o.x1 - TOL and o.x0 < piece.x1 - TOL for o in others)
+
+
+def cells_of(pieces: list[Piece]) -> list[Piece]:
+    """A band's pieces, those stacked in one column (overlapping in x) joined top to bottom."""
+    cells: list[list[Piece]] = []
+    for piece in sorted(pieces, key=lambda p: p.x0):
+        for cell in cells:
+            if overlaps_any(piece, cell):
+                cell.append(piece)
+                break
+        else:
+            cells.append([piece])
+    joined = []
+    for cell in cells:
+        cell.sort(key=lambda p: (-p.top, p.x0))
+        joined.append(
+            Piece(
+                "".join(p.text for p in cell),
+                min(p.x0 for p in cell),
+                max(p.x1 for p in cell),
+                max(p.top for p in cell),
+                min(p.bottom for p in cell),
+                cell[0].size,
+            )
+        )
+    return joined
+
+
+# --- the document's items in reading order ------------------------------------------------------------
+
+
+def is_value(text: str) -> bool:
+    return read_cell(fold_width(text)) is not TEXT_CELL
+
+
+def drop_running(pages: list[list[Band | RuledTable]]) -> None:
+    """Running headers, footers and page numbers: a page's first or last line that is a page
+    number, or whose text (digits aside) stands at the same place on another page."""
+    if not pages:
+        return
+    seen: Counter[tuple[str, int]] = Counter()
+
+    def signature(band: Band) -> tuple[str, int]:
+        return re.sub(r"\d+", "#", band.text), round(band.top / 4)
+
+    ends = []
+    for items in pages:
+        for item in {id(x): x for x in (items[:1] + items[-1:])}.values():
+            if isinstance(item, Band):
+                ends.append(item)
+                seen[signature(item)] += 1
+    for band in ends:
+        if PAGE_NUMBER.match(band.text.strip()) or seen[signature(band)] >= 2:
+            for items in pages:
+                if band in items:
+                    items.remove(band)
+
+
+def same_width(a: RuledTable, b: RuledTable) -> bool:
+    """The same outer edges: a table's part on the next page (its inner rules may differ: a part
+    without the rows of a narrow column lacks that column's rules)."""
+    return abs(a.xs[0] - b.xs[0]) <= TOL and abs(a.xs[-1] - b.xs[-1]) <= TOL
+
+
+@dataclass
+class Out:
+    tokens: Tokens = field(default_factory=Tokens)
+    pages: list[int] = field(default_factory=list)
+
+    def add(self, text: str, page: int, row_start: bool, in_table: bool) -> None:
+        self.tokens.add(text, row_start, in_table)
+        self.pages.append(page)
+
+
+def emit_ruled(out: Out, table: RuledTable, previous: RuledTable | None) -> None:
+    rows = table.rows
+    if previous is not None and same_width(previous, table):  # continued: drop the repeated header
+        n = 0
+        while n < len(rows) and n < len(previous.rows) and rows[n] == previous.rows[n]:
+            n += 1
+        rows = rows[n:]
+    for row in rows:
+        for n, text in enumerate(row):
+            out.add(text, table.page, n == 0, True)
+
+
+def emit_unruled(out: Out, run: list[Band]) -> None:
+    """An unruled table's rows: a header row (no figures) sets the columns; each figure goes to
+    the column it stands under, a column with nothing under it is a blank cell."""
+    left = min(b.cells[0].x0 for b in run if len(b.cells) > 1)
+    columns: list[float] | None = None
+    for band in run:
+        cells = band.cells
+        values = [is_value(c.text) for c in cells]
+        if len(cells) > 1 and not any(values):
+            columns = [c.centre for c in cells[1:]]
+            emit_row(out, band.page, [c.text for c in cells])
+        elif columns and not values[0] and abs(cells[0].x0 - left) <= 2 * TOL:
+            slots = [""] * len(columns)
+            for cell in cells[1:]:
+                k = min(range(len(columns)), key=lambda k: abs(columns[k] - cell.centre))
+                slots[k] = cell.text if not slots[k] else slots[k] + cell.text
+            emit_row(out, band.page, [cells[0].text, *slots])
+        else:
+            if len(cells) == 1 and abs(cells[0].x0 - left) > 2 * TOL:
+                columns = None  # a heading across the table (第二十条第(X)项): a new sub-table begins
+            emit_row(out, band.page, [c.text for c in cells])
+
+
+def emit_row(out: Out, page: int, texts: list[str]) -> None:
+    for n, text in enumerate(texts):
+        out.add(text, page, n == 0, True)
+
+
+CHAPTER = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def table_runs(bands: list[Band]) -> list[tuple[int, int]]:
+    """(start, end) of each run of bands that is an unruled table: rows of several cells, some of
+    them figures, and between or after them rows of one cell that stand in the label column (a
+    row whose cells are all blank) or across the table (a sub-table's heading)."""
+    runs = []
+    i = 0
+    while i < len(bands):
+        if len(bands[i].cells) < 2:
+            i += 1
+            continue
+        left = bands[i].cells[0].x0
+        label_right = bands[i].cells[1].x0
+        right = bands[i].cells[-1].x1
+        j, last, figures = i, i, 0
+        while j < len(bands):
+            cells = bands[j].cells
+            if len(cells) > 1:
+                figures += any(is_value(c.text) for c in cells)
+                label_right = min(label_right, cells[1].x0)
+                right = max(right, cells[-1].x1)
+            else:
+                cell = cells[0]
+                in_label = abs(cell.x0 - left) <= 2 * TOL and cell.x1 <= label_right
+                across = (
+                    cell.x0 > left + TOL
+                    and cell.x1 - cell.x0 < 0.6 * (right - left)
+                    and abs(cell.centre - (left + right) / 2) <= 0.1 * (right - left)
+                )
+                if CHAPTER.match(cell.text) or not (in_label or across):
+                    break
+            last = j
+            j += 1
+        if figures:
+            runs.append((i, last + 1))
+        i = last + 1
+    return runs
+
+
+def emit_prose(out: Out, bands: list[Band], body_size: float, first_page: bool) -> None:
+    """Lines of prose: a paragraph's lines joined, a large title's lines joined."""
+    pieces = [(b, b.cells[0] if len(b.cells) == 1 else None) for b in bands]
+    left = Counter(round(p.x0) for _, p in pieces if p is not None).most_common(1)
+    margin_left = left[0][0] if left else 0.0
+    margin_right = max((p.x1 for _, p in pieces if p is not None), default=0.0)
+    line, page, joinable, size = "", 0, False, 0.0
+    for band, piece in pieces:
+        text = band.text
+        if piece is None:
+            if line:
+                out.add(line, page, True, False)
+            out.add(text, band.page, True, False)
+            line, joinable = "", False
+            continue
+        title = first_page and piece.size >= body_size * 1.15
+        starts_flush = piece.x0 <= margin_left + 0.5 * piece.size
+        if (
+            line
+            and piece.size == size
+            and ((joinable and starts_flush) or (title and size >= body_size * 1.15))
+        ):
+            line += text
+        else:
+            if line:
+                out.add(line, page, True, False)
+            line, page, size = text, band.page, piece.size
+        joinable = piece.x1 >= margin_right - 1.2 * piece.size
+    if line:
+        out.add(line, page, True, False)
+
+
+# --- the document -------------------------------------------------------------------------------------
+
+
+def info_date(value: str | None) -> str | None:
+    match = INFO_DATE.match((value or "").strip())
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def layout_pdf(data: bytes) -> Document:
+    """A PDF's text layer to the Document the table, metadata and prose stages read."""
+    contents, info = read_pages(data)
+    if not any(c.chars for c in contents):
+        raise RejectedFile(
+            "unsupported_format", "a PDF without a text layer (scanned pages): OCR is not available yet"
+        )
+    sizes = Counter(round(ch[5], 1) for c in contents for ch in c.chars)
+    body_size = sizes.most_common(1)[0][0]
+    pages: list[list[Band | RuledTable]] = []
+    for content in contents:
+        tables, outside = ruled_tables(content)
+        items: list[Band | RuledTable] = [*bands_of(content, outside), *tables]
+        items.sort(key=lambda item: -item.top)
+        pages.append(items)
+    drop_running(pages)
+    out = Out()
+    previous: RuledTable | None = None
+    prose: list[Band] = []
+    flat = [item for items in pages for item in items]
+
+    def flush() -> None:
+        if not prose:
+            return
+        runs = table_runs(prose)
+        at = 0
+        for start, end in runs:
+            emit_prose(out, prose[at:start], body_size, prose[at].page == 1 if at < start else False)
+            emit_unruled(out, prose[start:end])
+            at = end
+        if at < len(prose):
+            emit_prose(out, prose[at:], body_size, prose[at].page == 1)
+        prose.clear()
+
+    for item in flat:
+        if isinstance(item, RuledTable):
+            flush()
+            emit_ruled(out, item, previous)
+            previous = item
+        else:
+            prose.append(item)
+            previous = None
+    flush()
+    tokens = out.tokens
+    tokens.page = out.pages
+    doc = finish("pdf", tokens, None, {}, "pdf")
+    hint_from_info(doc, info)
+    return doc
+
+
+def hint_from_info(doc: Document, info: dict[str, str]) -> None:
+    """The document information's title and date, only where the text gives none (with a warning)."""
+    title = (info.get("Title") or "").strip()
+    if title and find_title(doc.lines, doc.raw_lines, {}) is None:
+        doc.hints["title"] = title
+        doc.warnings.append(
+            ParseWarning(
+                "pdf_info_title", f"no title in the text; the PDF's document information gives {title!r}"
+            )
+        )
+    date = info_date(info.get("CreationDate")) or info_date(info.get("ModDate"))
+    if date and published_date(doc.lines, {}, {}, []) is None:
+        doc.hints["published"] = date
+        doc.warnings.append(
+            ParseWarning(
+                "pdf_info_date", f"no date in the text; the PDF's creation date {date} taken as published"
+            )
+        )
