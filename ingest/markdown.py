@@ -215,10 +215,20 @@ def table_tokens(rows: list[Row], raw: list[str], row_start: list[bool], in_tabl
     width = max(map(len, rows), default=0)
     values = [[is_value(c) for c in row] for row in rows]
     labels = 0  # the label columns: left of the first value column in every full data row
+    first_value = width  # the leftmost value of any full row: no label column reaches it
     for row, kinds in zip(rows, values, strict=True):
         if len(row) == width and any(kinds):
             last_text = max((n for n, c in enumerate(row) if c and not kinds[n]), default=-1)
             labels = max(labels, last_text + 1)
+            first_value = min(first_value, kinds.index(True))
+    ends: dict[int, int] = {}  # rows of blank values: labels in one run, left of any value
+    for row, kinds in zip(rows, values, strict=True):
+        texts = [n for n, c in enumerate(row) if c]
+        contiguous = bool(texts) and texts == list(range(texts[0], texts[-1] + 1))
+        if len(row) == width and contiguous and not any(kinds) and texts[-1] < min(first_value, width - 1):
+            ends[texts[-1] + 1] = ends.get(texts[-1] + 1, 0) + 1
+    if ends:  # the label columns most such rows show (a header row over a single measure is one row)
+        labels = max(labels, max(ends, key=lambda end: (ends[end], -end)))
     for row, kinds in zip(rows, values, strict=True):
         texts = [n for n, c in enumerate(row) if c and not kinds[n]]
         if not texts and not any(kinds):
@@ -239,9 +249,9 @@ def table_tokens(rows: list[Row], raw: list[str], row_start: list[bool], in_tabl
             cells = row[labels:]
             lead = head or ([LOST_LABEL] if labels else [])
         else:  # cells lost or glued: the values cannot be put in their columns
-            last_text = max(texts, default=-1)
-            lead = [c for c in row[: last_text + 1] if c] + [CELLS_LOST]
-            cells = row[last_text + 1 :]
+            first_value = max(max(texts, default=-1) + 1, labels if len(row) > labels else 0)
+            lead = [c for c in row[:first_value] if c] + [CELLS_LOST]
+            cells = row[first_value:]
         raw.extend(lead)
         raw.extend(cells)
         row_start.extend([True] + [False] * (len(lead) + len(cells) - 1))
