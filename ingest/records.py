@@ -49,6 +49,7 @@ class DisclosureFact:
     channel: str | None = None
     row_label: str | None = None
     column_label: str | None = None
+    source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
 
 
 @dataclass(slots=True)
@@ -60,6 +61,7 @@ class ApplicationFact:
     value: Decimal | None
     source_method: str
     source_text: str
+    source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
 
 
 @dataclass(slots=True)
@@ -71,6 +73,7 @@ class AppealFact:
     value: Decimal | None
     source_method: str
     source_text: str
+    source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
 
 
 @dataclass(slots=True)
@@ -84,6 +87,7 @@ class TransactionFact:
     amount_text: str | None  # as printed, in the report's own script
     source_method: str
     source_text: str
+    source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
 
 
 @dataclass(slots=True)
@@ -95,6 +99,7 @@ class UnmappedCell:
     column_label: str | None
     value: Decimal | None
     source_text: str
+    source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
 
 
 @dataclass

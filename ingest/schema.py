@@ -75,6 +75,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "script": pl.String(),
         "encoding": pl.String(),
         "source_shape": pl.String(),
+        "source_format": pl.String(),  # html, text, pdf, pdf_scanned, docx, doc, image (ingest.formats)
         "url": pl.String(),
         "parse_warnings": pl.Int32(),
     },
@@ -93,6 +94,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_text": pl.String(),
         "row_label": pl.String(),
         "column_label": pl.String(),
+        "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
     },
     "application_facts": {
         "report_id": pl.String(),
@@ -101,6 +103,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "value": VALUE,
         "source_method": pl.String(),
         "source_text": pl.String(),
+        "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
     },
     "appeal_facts": {
         "report_id": pl.String(),
@@ -109,6 +112,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "value": VALUE,
         "source_method": pl.String(),
         "source_text": pl.String(),
+        "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
     },
     "transaction_facts": {
         "report_id": pl.String(),
@@ -119,6 +123,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "amount_text": pl.String(),
         "source_method": pl.String(),
         "source_text": pl.String(),
+        "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
     },
     "unmapped_cells": {
         "report_id": pl.String(),
@@ -127,6 +132,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "column_label": pl.String(),
         "value": VALUE,
         "source_text": pl.String(),
+        "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
     },
     "rejected_files": {
         "source_path": pl.String(),

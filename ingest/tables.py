@@ -51,12 +51,17 @@ class TableFacts:
         return bool(self.disclosures or self.applications or self.appeals)
 
 
+NO_PAGES: dict[int, int] = {}
+
+
 class Stream:
     """Tokens with their cell readings, so each cell is parsed once; a token is an index."""
 
     def __init__(self, tokens: Tokens):
         self.raw, self.text, self.keys = tokens.raw, tokens.text, tokens.key
         self.row_start, self.in_table = tokens.row_start, tokens.in_table
+        # a token's page by its index (dict.get: None for a web page or text, whose tokens have none)
+        self.page_of = dict(enumerate(tokens.page)).get if tokens.page is not None else NO_PAGES.get
         self.cells: list[Cell] = list(map(read_cell, tokens.text))
         self.values: list[bool] = list(map(is_not, self.cells, repeat(TEXT_CELL)))  # is a value, by index
 
@@ -255,6 +260,7 @@ def read_rows(
                         None,
                         stream.raw[i],
                         column[1],
+                        stream.page_of(j),
                     )
                 )
             else:
@@ -339,7 +345,12 @@ def unmapped(stream: Stream, facts: TableFacts, section: str, label: int, column
         return
     facts.unmapped.append(
         UnmappedCell(
-            section, row_label(stream, label), column[1] if column else None, value.value, stream.raw[cell]
+            section,
+            row_label(stream, label),
+            column[1] if column else None,
+            value.value,
+            stream.raw[cell],
+            stream.page_of(cell),
         )
     )
 
@@ -418,8 +429,11 @@ def add_transaction(
         amount_wan = to_wan(amount_cell.value, unit)
     count = int(count_cell.value) if count_cell is not None and count_cell.value is not None else None
     source = " ".join([stream.raw[label], *(stream.raw[j] for j in row.values())])
+    page = stream.page_of(next(iter(row.values()), label))  # its first cell's
     facts.transactions.append(
-        TransactionFact(codes["scope"], codes["category"], count, amount_wan, amount_text, "table", source)
+        TransactionFact(
+            codes["scope"], codes["category"], count, amount_wan, amount_text, "table", source, page
+        )
     )
 
 
@@ -470,10 +484,10 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
     for row in rows:
         i, code, values = row.label, row.code, row.values
         if code and row.kind != CELLS_LOST:
-            cells, raw = stream.cells, stream.raw
+            cells, raw, page_of = stream.cells, stream.raw, stream.page_of
             facts.applications.extend(
                 [
-                    ApplicationFact(code, applicant, cells[j].value, "table", raw[j])
+                    ApplicationFact(code, applicant, cells[j].value, "table", raw[j], page_of(j))
                     for applicant, j in zip(applicants, values, strict=False)
                 ]
             )
@@ -511,7 +525,9 @@ def read_appeals(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> No
             continue
         if len(run) >= len(grid):
             for (kind, result), j in zip(grid, run, strict=False):
-                facts.appeals.append(AppealFact(kind, result, stream.cells[j].value, "table", stream.raw[j]))
+                facts.appeals.append(
+                    AppealFact(kind, result, stream.cells[j].value, "table", stream.raw[j], stream.page_of(j))
+                )
             if any(stream.cells[j].kind != "blank" for j in run[len(grid) :]):
                 facts.warnings.append(ParseWarning("extra_cells", "appeals: more than 15 cells in the row"))
             return
@@ -544,7 +560,14 @@ def read_statistics_table(stream: Stream, facts: TableFacts) -> None:
         numbers = [k for k in values if stream.cells[k].kind == "number"]
         for k in numbers:
             facts.unmapped.append(
-                UnmappedCell("statistics_table", stream.raw[i], unit, stream.cells[k].value, stream.raw[k])
+                UnmappedCell(
+                    "statistics_table",
+                    stream.raw[i],
+                    unit,
+                    stream.cells[k].value,
+                    stream.raw[k],
+                    stream.page_of(k),
+                )
             )
         i = (values[-1] if values else i) + 1
 

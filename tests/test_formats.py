@@ -114,3 +114,7 @@ def test_a_reader_document_goes_through_every_stage(monkeypatch: pytest.MonkeyPa
     assert (outcome.source_format, outcome.encoding) == ("pdf", None)
     assert as_text.source_format == "text"
     assert [f.value for f in outcome.applications] == [f.value for f in as_text.applications]
+    table_facts = [f for f in [*outcome.disclosures, *outcome.applications, *outcome.appeals]]
+    assert all(f.source_page >= 1 for f in table_facts if f.source_method == "table")
+    assert {f.source_page for f in outcome.applications} != {1}  # each fact its own token's page
+    assert all(f.source_page is None for f in [*as_text.applications, *as_text.appeals])

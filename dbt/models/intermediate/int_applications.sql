@@ -6,5 +6,6 @@ select
     {{ outcome_group('outcome_code') }} as outcome_group,
     value,
     source_method,
-    source_text
+    source_text,
+    source_page
 from {{ ref('stg_application_facts') }}

@@ -34,6 +34,7 @@ select
     reports.script,
     reports.encoding,
     reports.source_shape,
+    reports.source_format,
     reports.url,
     reports.parse_warnings
 from reports

@@ -17,6 +17,7 @@ select
     cast(script as varchar) as script,
     cast(encoding as varchar) as encoding,
     cast(source_shape as varchar) as source_shape,
+    cast(source_format as varchar) as source_format,
     cast(url as varchar) as url,
     cast(parse_warnings as integer) as parse_warnings
 from {{ ref('int_reports') }}

@@ -4,5 +4,6 @@ select
     cast(result_code as varchar) as result_code,
     cast(value as decimal(20, 6)) as value,
     cast(source_method as varchar) as source_method,
-    cast(source_text as varchar) as source_text
+    cast(source_text as varchar) as source_text,
+    cast(source_page as integer) as source_page
 from {{ source('raw', 'appeal_facts') }}

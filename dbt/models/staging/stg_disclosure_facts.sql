@@ -7,5 +7,6 @@ select
     cast(source_method as varchar) as source_method,
     cast(source_text as varchar) as source_text,
     cast(row_label as varchar) as row_label,
-    cast(column_label as varchar) as column_label
+    cast(column_label as varchar) as column_label,
+    cast(source_page as integer) as source_page
 from {{ source('raw', 'disclosure_facts') }}

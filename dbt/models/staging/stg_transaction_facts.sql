@@ -6,5 +6,6 @@ select
     cast(amount_wan as decimal(24, 6)) as amount_wan,
     cast(amount_text as varchar) as amount_text,
     cast(source_method as varchar) as source_method,
-    cast(source_text as varchar) as source_text
+    cast(source_text as varchar) as source_text,
+    cast(source_page as integer) as source_page
 from {{ source('raw', 'transaction_facts') }}

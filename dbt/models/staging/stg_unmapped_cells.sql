@@ -4,5 +4,6 @@ select
     cast(row_label as varchar) as row_label,
     cast(column_label as varchar) as column_label,
     cast(value as decimal(20, 6)) as value,
-    cast(source_text as varchar) as source_text
+    cast(source_text as varchar) as source_text,
+    cast(source_page as integer) as source_page
 from {{ source('raw', 'unmapped_cells') }}

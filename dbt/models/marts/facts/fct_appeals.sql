@@ -4,6 +4,7 @@ select
     cast(result_code as varchar) as result_code,
     cast(value as decimal(20, 6)) as value,
     cast(source_method as varchar) as source_method,
-    cast(source_text as varchar) as source_text
+    cast(source_text as varchar) as source_text,
+    cast(source_page as integer) as source_page
 from {{ ref('stg_appeal_facts') }} as f
 where {{ yearly_new_reports('f') }}

@@ -5,6 +5,7 @@ select
     cast(outcome_group as varchar) as outcome_group,
     cast(value as decimal(20, 6)) as value,
     cast(source_method as varchar) as source_method,
-    cast(source_text as varchar) as source_text
+    cast(source_text as varchar) as source_text,
+    cast(source_page as integer) as source_page
 from {{ ref('int_applications') }} as f
 where {{ yearly_new_reports('f') }}

@@ -6,6 +6,7 @@ select
     cast(amount_wan as decimal(24, 6)) as amount_wan,
     cast(amount_text as varchar) as amount_text,
     cast(source_method as varchar) as source_method,
-    cast(source_text as varchar) as source_text
+    cast(source_text as varchar) as source_text,
+    cast(source_page as integer) as source_page
 from {{ ref('stg_transaction_facts') }} as f
 where {{ yearly_new_reports('f') }}
