@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bench.bi import time_queries
 from bench.e2e import make_run, touch_share, write_results
+from bench.pdf import pdf_figures
 from bench.stages import corpus_files, page_times, parse_throughput, timed_stages
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -78,6 +79,8 @@ def bench_size(n: int, work: Path) -> dict:
         "delta_seconds": delta.seconds,
         "warehouse_mb": round(warehouse.stat().st_size / 2**20, 1),
         "bi_query_ms": time_queries(warehouse),
+        # text PDFs of some of the same reports, next to their web pages (bench/pdf.py)
+        **pdf_figures(landing),
     }
     print(summary_line(run), flush=True)
     return run

@@ -658,7 +658,7 @@ def hint_from_info(doc: Document, info: dict[str, str]) -> None:
         doc.hints["title"] = title
         doc.warnings.append(
             ParseWarning(
-                "pdf_info_title", f"no title in the text; the PDF's document information gives {title!r}"
+                "weak_title_hint", f"no title in the text; the PDF's document information gives {title!r}"
             )
         )
     date = info_date(info.get("CreationDate")) or info_date(info.get("ModDate"))
@@ -666,6 +666,6 @@ def hint_from_info(doc: Document, info: dict[str, str]) -> None:
         doc.hints["published"] = date
         doc.warnings.append(
             ParseWarning(
-                "pdf_info_date", f"no date in the text; the PDF's creation date {date} taken as published"
+                "weak_date_hint", f"no date in the text; the PDF's creation date {date} taken as published"
             )
         )

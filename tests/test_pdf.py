@@ -151,10 +151,10 @@ def test_the_document_information_is_only_a_hint_with_a_warning(printed) -> None
     report = parse(data)
     assert isinstance(report, ParsedReport)
     assert report.agency_name == truth.agency.name and report.report_year == truth.report_year
-    assert "pdf_info_title" in {w.code for w in report.warnings}
+    assert "weak_title_hint" in {w.code for w in report.warnings}
     with_title = parse(render_pdf(truth, random.Random(1), style))
     assert isinstance(with_title, ParsedReport)
-    assert not {w.code for w in with_title.warnings} & {"pdf_info_title", "pdf_info_date"}
+    assert not {w.code for w in with_title.warnings} & {"weak_title_hint", "weak_date_hint"}
 
 
 def lone_characters_pdf() -> bytes:
