@@ -273,32 +273,91 @@ PAGE_TEXT = lxml.etree.XSLT(
 )
 
 
-def add_table(tokens: Tokens, marked: str) -> None:
-    """The cell tokens of one data table's marked text (``PAGE_TEXT``); rows without cells vanish."""
+def add_table(tokens: Tokens, marked: str) -> int:
+    """The cell tokens of one data table's marked text (``PAGE_TEXT``); rows without cells vanish.
+
+    Returns the number of its rows with two cells or more (a grid, not a column of lines)."""
+    wide = 0
     for row in marked.split(ROW_MARK)[1:]:
         # spaces squashed across the row (a run never spans a cell mark), then each cell stripped
         cells = " ".join(row.split()).split(CELL_MARK)[1:]
+        if len(cells) > 1:
+            wide += 1
         if cells:
             tokens.raw.extend(map(str.strip, cells))
             tokens.row_start.append(True)
             tokens.row_start.extend([False] * (len(cells) - 1))
             tokens.in_table.extend([True] * len(cells))
+    return wide
 
 
-def html_tokens(root: lxml.etree._Element) -> Tokens:
-    """Cell tokens of the innermost tables and one token per line of the rest, in reading order.
+# a data table: rows of two cells or more (a page's chrome may hold a row or two of label | value)
+MIN_GRID_ROWS = 3
+
+
+def html_tokens(root: lxml.etree._Element) -> tuple[Tokens, bool]:
+    """Cell tokens of the innermost tables and one token per line of the rest, in reading order;
+    whether the page holds a data table (``MIN_GRID_ROWS`` rows of two cells or more).
 
     libxslt writes the marked text (``PAGE_TEXT``: half the time of marking the tree from
     Python and serialising it); Python only splits it. A text node's own newlines stay spaces.
     """
     lxml.etree.strip_elements(root, *SKIPPED_TAGS, lxml.etree.Comment, lxml.etree.PI, with_tail=False)
     tokens = Tokens()
+    grid = False
     for line in str(PAGE_TEXT(root)).split(BREAK):
         if line.startswith(TABLE_MARK):
-            add_table(tokens, line)
+            grid = add_table(tokens, line) >= MIN_GRID_ROWS or grid
         elif (line := squash_spaces(line)) and line.strip(INVISIBLE):  # not only zero-width marks
             tokens.add(line, True)
-    return tokens
+    return tokens, grid
+
+
+def page_lines(root: lxml.etree._Element) -> list[str]:
+    """The page's lines as a reader sees them, for the reader of lines of text (``layout_text``).
+
+    A block (``<p>``, ``<div>``, a table row, …) is a line of its own, a ``<br>`` ends one, a
+    block or ``<br>`` with no text is a blank line, ``<pre>`` keeps its own newlines; elsewhere
+    a text node's newline is a space (the source's line wrapping). Tabs are kept: a page pasted
+    from a Word export keeps its cell marks. (Functions, not closures: a parse makes no cycles.)
+    """
+    lines: list[str] = []
+    parts: list[str] = []
+    walk_lines(root, lines, parts)
+    end_line(lines, parts, False)
+    return lines
+
+
+def end_line(lines: list[str], parts: list[str], blank: bool) -> None:
+    """The text gathered since the last line as a line; where ``blank``, even without text."""
+    # the source's line breaks around a line are markup; spaces and tabs are the text's own
+    text = "".join(parts).strip("\r\n").replace("\r", "").replace("\n", " ")
+    parts.clear()
+    if blank or (text.strip() and text.strip(INVISIBLE)):  # a blank one keeps its blank cell marks
+        lines.append(text)
+
+
+def walk_lines(element: lxml.etree._Element, lines: list[str], parts: list[str]) -> None:
+    tag = element.tag
+    if tag == "br":
+        end_line(lines, parts, True)
+    elif tag == "pre":
+        end_line(lines, parts, False)
+        text = lxml.etree.tostring(element, method="text", encoding=str, with_tail=False)
+        lines.extend(text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n"))
+    else:
+        block = tag in BLOCKS
+        if block:
+            end_line(lines, parts, False)
+        before = len(lines)
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            walk_lines(child, lines, parts)
+        if block:
+            end_line(lines, parts, len(lines) == before)  # a block that made no line is a blank one
+    if element.tail:
+        parts.append(element.tail)
 
 
 def layout_html(text: str) -> Document:
@@ -313,7 +372,12 @@ def layout_html(text: str) -> Document:
     if root is None:
         return layout_text(text)
     hints = html_hints(root)
-    return finish("html", html_tokens(root), None, hints, "html")
+    tokens, grid = html_tokens(root)
+    if not grid:  # the report is in lines (paragraphs, <br>, <pre>, a one-column table): read as text
+        doc = layout_text("\n".join(page_lines(root)))
+        doc.hints, doc.source_format = hints, "html"
+        return doc
+    return finish("html", tokens, None, hints, "html")
 
 
 HTML_EXTENSIONS = (".html", ".htm", ".shtml")

@@ -51,12 +51,13 @@ def test_cells_are_squashed_as_squash_spaces_does(rows: list[list[str]]) -> None
     """A cell is its text with white space squashed as str.split sees it, control spaces included."""
     import lxml.html
 
-    from ingest.layout import layout_html
+    from ingest.layout import MIN_GRID_ROWS, layout_html
     from ingest.text import squash_spaces
 
     def escaped(text: str) -> str:  # white space as character references, so the markup keeps them all
         return "".join(f"&#{ord(ch)};" if ch.isspace() else ch for ch in text)
 
+    rows = [*rows, *[["甲", "乙"]] * MIN_GRID_ROWS]  # a data table (a column of lines is read as text)
     body = "".join("<tr>" + "".join(f"<td>{escaped(cell)}</td>" for cell in row) + "</tr>" for row in rows)
     page = f"<html><body><table>{body}</table></body></html>"
     cells = lxml.html.document_fromstring(page).iter("td")
