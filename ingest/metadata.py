@@ -88,7 +88,42 @@ def title_candidates(lines: list[str], raw_lines: list[str], hints: dict[str, st
     field_lines = {n for n, _ in fields}
     for n, line in enumerate(head):
         if n not in field_lines and len(line.strip()) <= 100:
+            if not is_title(line):  # a title wrapped over two or three lines is one title
+                for k in (2, 3):
+                    if wrapped := wrapped_title(head[n : n + k]):
+                        yield Title(wrapped, "".join(raw_of(m, head[m]).strip() for m in range(n, n + k)))
             yield Title(squash_spaces(line), raw_of(n, line))
+
+
+WRAP_LINE = 60  # longest piece of a wrapped title
+NOT_IN_TITLE = re.compile(r"[。；;:：>|/]")
+BODY_END = re.compile(r"[局委办心厅府院会所站室处司部组队校馆团盟]\s*$")  # an agency's name ends so
+
+
+def is_title(line: str) -> bool:
+    return bool(TITLE.search(line) and TITLE_YEAR.search(line))
+
+
+def wrapped_title(pieces: list[str]) -> str | None:
+    """The title the lines make together, where none is one alone: they end on the title's end
+    (…报告), hold no sentence or field, and what comes before a year begun on a later line is an
+    agency's name, from its place to its body (not a breadcrumb such as 政务公开 or a field's value)."""
+    stripped = [piece.strip() for piece in pieces]
+    if not all(stripped) or any(len(p) > WRAP_LINE or NOT_IN_TITLE.search(p) for p in stripped):
+        return None
+    if any(is_title(p) for p in stripped[:-1]):
+        return None
+    joined = squash_spaces("".join(stripped))
+    match = TITLE.search(joined)
+    year = TITLE_YEAR.search(joined)
+    if not match or not year or match.end() != len(joined):
+        return None
+    agency = joined[: year.start()]
+    if year.start() >= len(stripped[0]) and not (
+        BODY_END.search(agency) and (agency[0] in "省市县区" or places.prefix_chain(agency)[0] is not None)
+    ):
+        return None
+    return joined
 
 
 def find_title(lines: list[str], raw_lines: list[str], hints: dict[str, str]) -> Title | None:
