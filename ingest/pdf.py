@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import gc
 import io
 import re
-from bisect import bisect_right
+import zlib
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -62,9 +64,13 @@ INFO_DATE = re.compile(r"^D?:?((?:19|20)\d{2})(\d{2})(\d{2})")
 # --- characters and rules of a page ---------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass
 class Piece:
     """A run of characters on one line (no wide gap inside), or several such lines (a cell)."""
+
+    # __slots__ by hand: dataclass(slots=True) makes a second class and drops the first, a
+    # reference cycle left at import, while a shard parses with the collector paused
+    __slots__ = ("bottom", "size", "text", "top", "x0", "x1")
 
     text: str
     x0: float
@@ -84,24 +90,77 @@ class PageContent:
     chars: list[tuple[str, float, float, float, float, float]]  # text, x0, x1, bottom, top, size
     horizontal: list[tuple[float, float, float]]  # y, x0, x1
     vertical: list[tuple[float, float, float]]  # x, y0, y1
-    lost: bool = False  # PDFium read no character of some text object: read the page again
+    lost: list[Lost] = field(default_factory=list)  # text objects PDFium read no character of
+    text_objects: int = 0  # the page's text objects (the content stream's text-showing operators)
+
+
+@dataclass(frozen=True)
+class Lost:
+    """A text object PDFium gave no character of: its place among the page's text objects, where
+    it starts (page space) and its font size there."""
+
+    ordinal: int
+    x: float
+    y: float
+    size: float
+
+
+class Buffer:
+    """One UTF-16 buffer for PDFium's text, grown in powers of two and kept: a ctypes array type
+    made per length (as pypdfium2's ``get_text_range`` and ``get_metadata_value`` do) is a
+    reference cycle the collector must free, and a shard parses with the collector paused."""
+
+    array = (ctypes.c_ushort * 4096)()
+
+    @classmethod
+    def of(cls, units: int):
+        if units > len(cls.array):
+            cls.array = (ctypes.c_ushort * (1 << (units - 1).bit_length()))()
+        return cls.array
+
+
+def page_text(handle, count: int) -> str:
+    buffer = Buffer.of(count + 1)
+    written = pdfium_c.FPDFText_GetText(handle, 0, count, buffer)
+    return ctypes.string_at(buffer, 2 * max(written - 1, 0)).decode("utf-16-le", "replace")
+
+
+def metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
+    """The document information's Title, CreationDate and ModDate (those that are not empty)."""
+    info = {}
+    for key in ("Title", "CreationDate", "ModDate"):
+        name = key.encode() + b"\x00"
+        size = pdfium_c.FPDF_GetMetaText(pdf.raw, name, None, 0)
+        if size <= 2:
+            continue
+        buffer = Buffer.of((size + 1) // 2)
+        pdfium_c.FPDF_GetMetaText(pdf.raw, name, buffer, size)
+        value = ctypes.string_at(buffer, size - 2).decode("utf-16-le", "replace")
+        if value:
+            info[key] = value
+    return info
 
 
 def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
     textpage = page.get_textpage()
     handle = textpage.raw
     count = textpage.count_chars()
-    text = textpage.get_text_range(0, count) if count else ""
+    text = page_text(handle, count) if count else ""
     if len(text) != count:  # characters beyond the BMP: one call a character instead
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(handle, i)) for i in range(count))
     box = pdfium_c.FS_RECTF()
     pointer = ctypes.byref(box)
     loose, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
     chars = []
+    append = chars.append
+    height, size = -1.0, 0.0
     for i, char in enumerate(text):
         if char in SKIPPED or not loose(handle, i, pointer):
             continue
-        chars.append((char, box.left, box.right, box.bottom, box.top, font_size(handle, i)))
+        bottom, top = box.bottom, box.top
+        if top - bottom != height:  # the loose box's height is the font's: ask its size only when it changes
+            height, size = top - bottom, font_size(handle, i)
+        append((char, box.left, box.right, bottom, top, size))
     horizontal, vertical = [], []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
@@ -115,12 +174,15 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
         pdfium_c.FPDF_PAGEOBJ_TEXT,
         pdfium_c.FPDFTextObj_GetText,
     )
-    lost = False
+    lost: list[Lost] = []
+    ordinal = 0
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get_object(page.raw, k)
         kind = get_type(obj)
         if kind == text_object:
-            lost = lost or object_text(obj, handle, None, 0) <= 2  # PDFium read none of its characters
+            if object_text(obj, handle, None, 0) <= 2:  # PDFium read none of its characters
+                lost.append(lost_object(obj, ordinal))
+            ordinal += 1
             continue
         if kind != path or not get_bounds(obj, *bounds):
             continue
@@ -134,7 +196,170 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
             horizontal += [(y0, x0, x1), (y1, x0, x1)]
             vertical += [(x0, y0, y1), (x1, y0, y1)]
     textpage.close()
-    return PageContent(number, chars, horizontal, vertical, lost)
+    return PageContent(number, chars, horizontal, vertical, lost, ordinal)
+
+
+def lost_object(obj, ordinal: int) -> Lost:
+    matrix, size = pdfium_c.FS_MATRIX(), ctypes.c_float()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
+    pdfium_c.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
+    if abs(matrix.b) > 1e-6 or abs(matrix.c) > 1e-6 or matrix.a <= 0 or abs(matrix.a - matrix.d) > 1e-6:
+        return Lost(ordinal, matrix.e, matrix.f, 0.0)  # rotated, skewed or stretched: not placed here
+    return Lost(ordinal, matrix.e, matrix.f, size.value * matrix.a)
+
+
+# --- the characters PDFium lost, from the content stream -----------------------------------------------
+
+STRING = rb"\((?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)|<[0-9A-Fa-f\s]*>"  # literal (one level nested), hex
+CONTENT = re.compile(
+    rb"(?P<shown>" + STRING + rb")\s*(?:Tj|')(?![^\s/\[\]()<>{}%])"  # a string shown
+    rb"|(?P<quoted>" + STRING + rb')\s*"(?![^\s/\[\]()<>{}%])'  # the " operator's string
+    rb"|\[(?P<array>(?:" + STRING + rb"|[^\]()<>])*)\]\s*TJ(?![^\s/\[\]()<>{}%])"  # TJ's array
+    rb"|/(?P<font>[^\s/\[\]()<>{}%]+)\s+[-+\d.]+\s+Tf(?![^\s/\[\]()<>{}%])"  # the font chosen
+    rb"|(?P<image>(?<![^\s/\[\]()<>{}%])BI(?![^\s/\[\]()<>{}%]))"  # an inline image: not followed
+    rb"|" + STRING + rb"|%[^\r\n]*",  # a string of another operator, a comment: passed over
+    re.S,
+)
+ARRAY_ITEM = re.compile(STRING + rb"|[-+]?(?:\d+\.?\d*|\.\d+)", re.S)
+ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|[\r\n]|.)", re.S)
+
+
+def string_value(token: bytes) -> bytes:
+    """A literal ``(...)`` or hex ``<...>`` string's bytes."""
+    if token[:1] == b"<":
+        digits = re.sub(rb"\s", b"", token[1:-1])
+        return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+
+    def one(match: re.Match) -> bytes:
+        code = match.group(1)
+        if code[:1].isdigit():
+            return bytes((int(code, 8) & 0xFF,))
+        if code in (b"\r\n", b"\r", b"\n"):
+            return b""
+        return ESCAPES.get(code, code)
+
+    body = token[1:-1]
+    return ESCAPE.sub(one, body) if b"\\" in body else body
+
+
+def shown_text(stream: bytes) -> list[tuple[bytes, bytes, str]] | None:
+    """The content stream's text-showing operators in order: (font resource name, operand as
+    written, its kind); None where the stream holds what this reader does not follow (an inline
+    image). One regular expression finds them; the stream's other operators are passed over in C.
+    An operator that shows no byte (``() Tj``) makes no text object in PDFium, and is not counted."""
+    shows: list[tuple[bytes, bytes, str]] = []
+    font = b""
+    for match in CONTENT.finditer(stream):
+        kind = match.lastgroup
+        if kind is None:
+            continue
+        if kind == "font":
+            font = match.group("font")
+        elif kind == "image":
+            return None
+        else:
+            token = match.group(kind)
+            if kind == "array" or token not in (b"()", b"<>"):
+                shows.append((font, token, kind))
+    return shows
+
+
+def shown_items(token: bytes, kind: str) -> list[bytes | float]:
+    """A text-showing operator's strings (and TJ's displacements)."""
+    if kind != "array":
+        return [string_value(token)]
+    return [string_value(t) if t[:1] in b"(<" else float(t) for t in ARRAY_ITEM.findall(token)]
+
+
+def a85_decode(data: bytes) -> bytes:
+    """ASCII85 (as reportlab writes its streams): ~4x faster than ``base64.a85decode``."""
+    data = data.strip()
+    if data.startswith(b"<~"):
+        data = data[2:]
+    end = data.find(b"~>")
+    data = re.sub(rb"\s", b"", data if end < 0 else data[:end]).replace(b"z", b"!!!!!")
+    pad = -len(data) % 5
+    d = (data + b"u" * pad).translate(A85_DIGITS)
+    out = b"".join(
+        [
+            ((((d[i] * 85 + d[i + 1]) * 85 + d[i + 2]) * 85 + d[i + 3]) * 85 + d[i + 4]).to_bytes(4, "big")
+            for i in range(0, len(d), 5)
+        ]
+    )
+    return out[: len(out) - pad] if pad else out
+
+
+A85_DIGITS = bytes((b - 33) % 256 for b in range(256))
+
+
+def stream_data(stream) -> bytes:
+    """A content stream's bytes: ASCII85 and Flate without parameters here, other filters by pdfminer.six."""
+    filters = stream.get_filters()
+    names = [str(getattr(f, "name", f)) for f, _ in filters]
+    if any(params for _, params in filters) or not set(names) <= {
+        "ASCII85Decode",
+        "A85",
+        "FlateDecode",
+        "Fl",
+    }:
+        return stream.get_data()
+    data = stream.rawdata
+    try:
+        for name in names:
+            data = a85_decode(data) if name in ("ASCII85Decode", "A85") else zlib.decompress(data)
+    except (ValueError, OverflowError, zlib.error):
+        return stream.get_data()
+    return data
+
+
+def recovered_chars(page, manager, content: PageContent) -> list | None:
+    """The characters of the text objects PDFium lost, decoded from the page's content stream by
+    pdfminer.six's fonts (their encodings, CMaps, ToUnicode and widths) and placed from PDFium's
+    position of each object; None where the stream and PDFium's objects do not agree (the caller
+    then reads the whole page with pdfminer.six)."""
+    from pdfminer.pdftypes import resolve1, stream_value
+
+    if any(lost.size <= 0 for lost in content.lost):
+        return None
+    streams = resolve1(page.get("Contents"))
+    streams = streams if isinstance(streams, list) else [streams]
+    data = b"\n".join(stream_data(stream_value(resolve1(s))) for s in streams if s is not None)
+    shows = shown_text(data)
+    if shows is None or len(shows) != content.text_objects:
+        return None
+    specs = resolve1((resolve1(page.get("Resources")) or {}).get("Font")) or {}
+    fonts: dict[bytes, object] = {}
+    chars = []
+    for lost in content.lost:
+        name, token, kind = shows[lost.ordinal]
+        if name not in fonts:
+            key = name.decode("latin-1")
+            spec = specs.get(key)
+            if spec is None:
+                return None
+            objid = getattr(spec, "objid", None)
+            fonts[name] = manager.get_font(objid, resolve1(spec))
+        font = fonts[name]
+        size = lost.size
+        x, bottom, top = lost.x, lost.y + font.get_descent() * size, lost.y + font.get_ascent() * size
+        for item in shown_items(token, kind):
+            if isinstance(item, float):
+                x -= item / 1000 * size
+                continue
+            if not isinstance(item, bytes):
+                continue
+            for cid in font.decode(item):
+                advance = font.char_width(cid) * size
+                try:
+                    text = font.to_unichr(cid)
+                except Exception:  # no Unicode for this code: the whole page the slow way
+                    return None
+                for char in text:
+                    if char not in SKIPPED:
+                        chars.append((char, x, x + advance, bottom, top, size))
+                x += advance
+    return chars
 
 
 def read_page_pdfminer(page, number: int) -> PageContent:
@@ -157,7 +382,7 @@ def read_page_pdfminer(page, number: int) -> PageContent:
         elif wide >= RULE_THICKNESS and high >= RULE_THICKNESS:
             horizontal += [(y0, x0, x1), (y1, x0, x1)]
             vertical += [(x0, y0, y1), (x1, y0, y1)]
-    return PageContent(number, chars, horizontal, vertical, False)
+    return PageContent(number, chars, horizontal, vertical)
 
 
 def read_pages(data: bytes) -> tuple[list[PageContent], dict[str, str]]:
@@ -168,18 +393,96 @@ def read_pages(data: bytes) -> tuple[list[PageContent], dict[str, str]]:
         raise RejectedFile("unsupported_format", f"a PDF that cannot be opened ({error})") from None
     try:
         contents = [read_page(pdf[n], n + 1) for n in range(len(pdf))]
-        info = pdf.get_metadata_dict(skip_empty=True)
+        info = metadata(pdf)
     finally:
         pdf.close()
     if any(c.lost for c in contents):
+        recover_lost(data, contents)
+    return contents, info
+
+
+CMAP_DATA: list = []  # the CMap data pdfminer.six loaded in this process (see keep_cmap_data)
+
+
+def keep_cmap_data() -> None:
+    """pdfminer.six loads a CMap's data once per process as a class it then drops (a class is a
+    reference cycle): kept here, the collector has nothing to free (a shard parses with it paused)."""
+    from pdfminer.cmapdb import CMapDB
+
+    load = CMapDB.__dict__["_load_data"].__func__
+    if getattr(load, "keeps", False):
+        return
+
+    def kept(cls, name: str):
+        data = load(cls, name)
+        CMAP_DATA.append(data)
+        return data
+
+    kept.keeps = True  # type: ignore[attr-defined]
+    CMapDB._load_data = classmethod(kept)  # type: ignore[method-assign]
+
+
+def page_dicts(document) -> list[dict]:
+    """The page dictionaries in order, with the Resources they inherit (pdfminer's own
+    ``PDFPage.create_pages`` leaves a reference cycle per call: a recursive inner function)."""
+    from pdfminer.pdftypes import resolve1
+
+    pages: list[dict] = []
+    stack = [(resolve1(document.catalog.get("Pages")), {})]
+    seen: set[int] = set()
+    while stack:
+        node, inherited = stack.pop()
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        kids = resolve1(node.get("Kids"))
+        if isinstance(kids, list):
+            passed = {**inherited, **({"Resources": node["Resources"]} if "Resources" in node else {})}
+            stack += [(resolve1(kid), passed) for kid in reversed(kids)]
+        else:
+            pages.append({**inherited, **node})
+    return pages
+
+
+def recover_lost(data: bytes, contents: list[PageContent]) -> None:
+    """The characters PDFium lost: each lost text object's own characters from the content stream
+    (pdfminer.six decodes them; PDFium places them), or, where the stream is one this does not
+    follow, the whole page read again by pdfminer.six (pdfplumber)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.pdfparser import PDFParser
+
+    if not CMAP_DATA and not getattr(keep_cmap_data, "done", False):
+        # once a process: pdfminer.six's import looks up its version through importlib.metadata,
+        # which leaves reference cycles; freed here, not left to a shard that pauses the collector
+        gc.collect()
+        keep_cmap_data()
+        keep_cmap_data.done = True  # type: ignore[attr-defined]
+    again = []
+    manager = PDFResourceManager(caching=True)
+    parser = PDFParser(io.BytesIO(data))
+    document = PDFDocument(parser)
+    for n, page in enumerate(page_dicts(document)):
+        if n >= len(contents):
+            break
+        content = contents[n]
+        if not content.lost:
+            continue
+        chars = recovered_chars(page, manager, content)
+        if chars is None:
+            again.append(n)
+        else:
+            content.chars += chars
+            content.lost = []
+    document.__dict__.clear()  # pdfminer's objects refer back to their document, its parser to itself:
+    parser.__dict__.clear()  # cycles the collector would have to free (a shard parses with it paused)
+    if again:
         import pdfplumber  # only for the pages that need it (its import costs ~0.1 s)
 
-        with pdfplumber.open(io.BytesIO(data)) as document:
-            for n, content in enumerate(contents):
-                if content.lost:
-                    contents[n] = read_page_pdfminer(document.pages[n], n + 1)
-                    document.pages[n].close()
-    return contents, info
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for n in again:
+                contents[n] = read_page_pdfminer(pdf.pages[n], n + 1)
+                pdf.pages[n].close()
 
 
 def merge_segments(segments: list[tuple[float, float, float]]) -> dict[float, list[list[float]]]:
@@ -286,14 +589,15 @@ def ruled_tables(content: PageContent) -> tuple[list[RuledTable], list[int]]:
     for xs, ys in grids:
         cells, owner = grid_cells(xs, ys, horizontal, vertical)
         found.append((RuledTable(content.number, xs, ys), cells, owner, [[] for _ in cells]))
+    lowered = [[-v for v in table.ys] for table, _, _, _ in found]  # ascending, for bisect
     outside = []
     for i, (_, x0, x1, bottom, top, _) in enumerate(content.chars):
         x, y = (x0 + x1) / 2, (bottom + top) / 2
-        for table, _, owner, members in found:
+        for (table, _, owner, members), below in zip(found, lowered, strict=True):
             xs, ys = table.xs, table.ys
             if xs[0] - TOL <= x <= xs[-1] + TOL and ys[-1] - TOL <= y <= ys[0] + TOL:
                 c = min(max(bisect_right(xs, x) - 1, 0), len(xs) - 2)
-                r = min(max(sum(1 for v in ys if v > y) - 1, 0), len(ys) - 2)
+                r = min(max(bisect_left(below, -y) - 1, 0), len(ys) - 2)  # the rules above y, less one
                 members[owner[(r, c)]].append(i)
                 break
         else:
@@ -345,8 +649,8 @@ def piece_of(chars, run: list[int]) -> Piece:
         "".join(chars[i][0] for i in run),
         first[1],
         last[2],
-        max(chars[i][4] for i in run),
-        min(chars[i][3] for i in run),
+        max([chars[i][4] for i in run]),
+        min([chars[i][3] for i in run]),
         first[5],
     )
 

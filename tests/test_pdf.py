@@ -17,7 +17,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from ingest.parser import parse_bytes
-from ingest.pdf import PAGE_NUMBER, layout_pdf, read_pages
+from ingest.pdf import PAGE_NUMBER, layout_pdf, read_pages, shown_items, shown_text
 from ingest.records import ParsedReport, RawFile, Rejection
 from synthetic.corpus import iter_corpus
 from synthetic.pdf import PAGE_MARKS, PdfStyle, draw_pdf_style, render_pdf
@@ -175,6 +175,35 @@ def test_a_page_where_pdfium_loses_characters_is_read_by_pdfminer() -> None:
     contents, _ = read_pages(lone_characters_pdf())
     assert "".join(c[0] for c in contents[0].chars).endswith("三、本年度办理结果")
     assert "".join(layout_pdf(lone_characters_pdf()).tokens.raw).endswith("年度报告三、本年度办理结果")
+
+
+def test_lost_characters_come_from_their_own_text_objects_not_a_second_reading(monkeypatch) -> None:
+    """Only the text objects PDFium lost are decoded from the content stream (pdfminer.six's fonts),
+    placed where PDFium puts each object: pdfplumber's whole-page reading is not needed."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pdfplumber", None)  # importing it would fail
+    contents, _ = read_pages(lone_characters_pdf())
+    chars = contents[0].chars
+    assert "".join(c[0] for c in chars).endswith("三、本年度办理结果")
+    lost = [c for c in chars if c[0] in "三、本年度办理结果" and c[1] == 100.0]
+    assert [round(c[3] + 0.271 * 12) for c in lost] == [700 - 14 * n for n in range(9)]  # on their baselines
+
+
+def test_the_content_streams_text_operators() -> None:
+    stream = rb"BT /F1 12 Tf (a\)b) Tj [(x) -120 <4E09>] TJ () Tj /F2 9 Tf 1 2 (q) " + b'" ET'
+    shows = shown_text(stream)
+    assert shows is not None and [(font, kind) for font, _, kind in shows] == [
+        (b"F1", "shown"),
+        (b"F1", "array"),
+        (b"F2", "quoted"),
+    ]
+    assert [shown_items(token, kind) for _, token, kind in shows] == [
+        [b"a)b"],
+        [b"x", -120.0, b"N\t"],
+        [b"q"],
+    ]
+    assert shown_text(b"BT (a) Tj ET q BI /W 1 /H 1 ID \x00 EI Q") is None  # an inline image: not followed
 
 
 @pytest.mark.parametrize(
