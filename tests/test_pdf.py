@@ -15,6 +15,7 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
+from test_synthetic_roundtrip import parsed_facts
 
 from ingest.parser import parse_bytes
 from ingest.pdf import PAGE_NUMBER, layout_pdf, read_pages, shown_items, shown_text
@@ -33,27 +34,12 @@ def parse(data: bytes, name: str = "report.pdf") -> ParsedReport | Rejection:
     return parse_bytes(RawFile(name, hashlib.sha256(data).hexdigest(), len(data), ".pdf"), data)
 
 
-def by_key(facts, first: str, second: str, method: str) -> dict:
-    return {(getattr(f, first), getattr(f, second)): f.value for f in facts if f.source_method == method}
-
-
 def facts(report: ParsedReport) -> dict:
     return {
         "report_year": report.report_year,
         "agency_name": report.agency_name,
         "template_version": report.template_version,
-        "disclosures": by_key(report.disclosures, "item_code", "measure_code", "table"),
-        "published_information": {
-            f.channel: f.value for f in report.disclosures if f.item_code == "published_information"
-        },
-        "applications": by_key(report.applications, "outcome_code", "applicant_type", "table"),
-        "prose_applications": by_key(report.applications, "outcome_code", "applicant_type", "prose"),
-        "appeals": by_key(report.appeals, "appeal_kind", "result_code", "table"),
-        "prose_appeals": by_key(report.appeals, "appeal_kind", "result_code", "prose"),
-        "transactions": sorted(
-            (t.scope, t.category, t.project_count, t.amount_wan, t.source_method) for t in report.transactions
-        ),
-        "unmapped": [(u.section, u.row_label, u.value) for u in report.unmapped],
+        **parsed_facts(report, amount_text=False),
     }
 
 

@@ -23,7 +23,7 @@ import pytest
 from conftest import run_in_process
 
 from ingest.parser import parse_bytes
-from ingest.records import ParsedReport, RawFile, Rejection
+from ingest.records import ParsedReport, RawFile, Rejection, TransactionFact
 from synthetic.corpus import Item, generate, iter_corpus
 from synthetic.truth import BadFile, ReportTruth, from_json, read_lines, to_json
 from synthetic.values import Shares
@@ -129,6 +129,20 @@ def mismatches(truth: ReportTruth, report: ParsedReport | Rejection) -> list[tup
     }
     parsed = {
         **{name: getattr(report, name) for name in list(expected)[:10]},
+        **parsed_facts(report),
+        "agency_aliases": report.agency_aliases,
+    }
+    return [(name, want, parsed[name]) for name, want in expected.items() if parsed[name] != want]
+
+
+def parsed_facts(report: ParsedReport, amount_text: bool = True) -> dict:
+    """A parsed report's facts keyed as the generator's truth keys them (``amount_text``: with a
+    transaction's amount as printed, which a PDF may space otherwise)."""
+
+    def printed(transaction: TransactionFact) -> tuple[str, ...]:
+        return (transaction.amount_text,) if amount_text else ()
+
+    return {
         "disclosures": by_key(report.disclosures, "item_code", "measure_code", "table"),
         "published_information": {
             f.channel: f.value for f in report.disclosures if f.item_code == "published_information"
@@ -138,13 +152,11 @@ def mismatches(truth: ReportTruth, report: ParsedReport | Rejection) -> list[tup
         "appeals": by_key(report.appeals, "appeal_kind", "result_code", "table"),
         "prose_appeals": by_key(report.appeals, "appeal_kind", "result_code", "prose"),
         "transactions": sorted(
-            (t.scope, t.category, t.project_count, t.amount_wan, t.amount_text, t.source_method)
+            (t.scope, t.category, t.project_count, t.amount_wan, *printed(t), t.source_method)
             for t in report.transactions
         ),
-        "agency_aliases": report.agency_aliases,
         "unmapped": [(u.section, u.row_label, u.value) for u in report.unmapped],
     }
-    return [(name, want, parsed[name]) for name, want in expected.items() if parsed[name] != want]
 
 
 def describe(truth: ReportTruth, name: str, want, got) -> str:
