@@ -221,11 +221,20 @@ def table_tokens(rows: list[Row], raw: list[str], row_start: list[bool], in_tabl
             last_text = max((n for n, c in enumerate(row) if c and not kinds[n]), default=-1)
             labels = max(labels, last_text + 1)
             first_value = min(first_value, kinds.index(True))
-    ends: dict[int, int] = {}  # rows of blank values: labels in one run, left of any value
+    ends: dict[int, int] = {}  # rows of blank values: labels in one run, left of any value, and
+    # starting within the label columns the rows with values show, if any (a header row of column
+    # names over a table whose values are sparse starts right of them: its words are no labels)
     for row, kinds in zip(rows, values, strict=True):
         texts = [n for n, c in enumerate(row) if c]
         contiguous = bool(texts) and texts == list(range(texts[0], texts[-1] + 1))
-        if len(row) == width and contiguous and not any(kinds) and texts[-1] < min(first_value, width - 1):
+        in_labels = bool(texts) and (labels == 0 or texts[0] <= labels)
+        if (
+            len(row) == width
+            and contiguous
+            and in_labels
+            and not any(kinds)
+            and texts[-1] < min(first_value, width - 1)
+        ):
             ends[texts[-1] + 1] = ends.get(texts[-1] + 1, 0) + 1
     if ends:  # the label columns most such rows show (a header row over a single measure is one row)
         labels = max(labels, max(ends, key=lambda end: (ends[end], -end)))
