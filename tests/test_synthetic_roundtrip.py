@@ -114,18 +114,8 @@ def mismatches(truth: ReportTruth, report: ParsedReport | Rejection) -> list[tup
         "script": truth.script,
         "encoding": truth.parsed_encoding,
         "source_shape": "prose" if truth.template_version == "pre2019" else truth.shape,
-        "disclosures": truth.disclosures,
-        "published_information": truth.published_information,
-        "applications": truth.applications,
-        "prose_applications": truth.prose_applications,
-        "appeals": truth.appeals,
-        "prose_appeals": truth.prose_appeals,
-        "transactions": sorted(
-            (t.scope, t.category, t.project_count, t.amount_wan, t.amount_text, t.source_method)
-            for t in truth.transactions
-        ),
+        **truth_facts(truth),
         "agency_aliases": list(truth.agency.aliases),
-        "unmapped": [],
     }
     parsed = {
         **{name: getattr(report, name) for name in list(expected)[:10]},
@@ -135,12 +125,36 @@ def mismatches(truth: ReportTruth, report: ParsedReport | Rejection) -> list[tup
     return [(name, want, parsed[name]) for name, want in expected.items() if parsed[name] != want]
 
 
+def transaction_key(transaction: TransactionFact, amount_text: bool) -> tuple:
+    """A transaction (parsed, or the generator's) as compared: with its printed amount or not."""
+    printed = (transaction.amount_text,) if amount_text else ()
+    return (
+        transaction.scope,
+        transaction.category,
+        transaction.project_count,
+        transaction.amount_wan,
+        *printed,
+        transaction.source_method,
+    )
+
+
+def truth_facts(truth: ReportTruth, amount_text: bool = True) -> dict:
+    """The facts the generator wrote, keyed as :func:`parsed_facts` keys a parsed report's."""
+    return {
+        "disclosures": truth.disclosures,
+        "published_information": truth.published_information,
+        "applications": truth.applications,
+        "prose_applications": truth.prose_applications,
+        "appeals": truth.appeals,
+        "prose_appeals": truth.prose_appeals,
+        "transactions": sorted(transaction_key(t, amount_text) for t in truth.transactions),
+        "unmapped": [],
+    }
+
+
 def parsed_facts(report: ParsedReport, amount_text: bool = True) -> dict:
     """A parsed report's facts keyed as the generator's truth keys them (``amount_text``: with a
     transaction's amount as printed, which a PDF may space otherwise)."""
-
-    def printed(transaction: TransactionFact) -> tuple[str, ...]:
-        return (transaction.amount_text,) if amount_text else ()
 
     return {
         "disclosures": by_key(report.disclosures, "item_code", "measure_code", "table"),
@@ -151,10 +165,7 @@ def parsed_facts(report: ParsedReport, amount_text: bool = True) -> dict:
         "prose_applications": by_key(report.applications, "outcome_code", "applicant_type", "prose"),
         "appeals": by_key(report.appeals, "appeal_kind", "result_code", "table"),
         "prose_appeals": by_key(report.appeals, "appeal_kind", "result_code", "prose"),
-        "transactions": sorted(
-            (t.scope, t.category, t.project_count, t.amount_wan, *printed(t), t.source_method)
-            for t in report.transactions
-        ),
+        "transactions": sorted(transaction_key(t, amount_text) for t in report.transactions),
         "unmapped": [(u.section, u.row_label, u.value) for u in report.unmapped],
     }
 
