@@ -190,7 +190,7 @@ def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, 
     Path(warehouse.path).parent.mkdir(parents=True, exist_ok=True)
     change = freshness.landing_change(landing_dir, Path(warehouse.path))
     if change:  # the run's first line: this registration replaces another directory's files
-        context.log.warning(change)
+        context.log.warning(change.removeprefix("WARNING: "))
     freshness.forget(Path(warehouse.path), landing_dir)  # no "built" state until this run succeeds
     with warehouse.connect() as con:
         handed = freshness.listing_handed_over(landing_dir)
