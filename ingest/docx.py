@@ -31,8 +31,7 @@ import lxml.etree
 
 from ingest.errors import RejectedFile
 from ingest.layout import BREAK, CELL_MARK, MARKS, ROW_MARK, TABLE_MARK, Document, Tokens, add_table, finish
-from ingest.metadata import DATE, find_title, published_date
-from ingest.records import ParseWarning
+from ingest.metadata import DATE, weak_hints
 from ingest.text import INVISIBLE, squash_spaces
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -125,35 +124,6 @@ def core_properties(core: bytes | None) -> dict[str, str]:
     return found
 
 
-def weak_hints(doc: Document, properties: dict[str, str]) -> None:
-    """The core properties as hints, only where the text names no title (or no date), with a warning.
-
-    Word fills them from the template a document was copied from (last year's report, a
-    colleague's file), so they never outvote the text.
-    """
-    if "title" in properties and find_title(doc.lines, doc.raw_lines, {}) is None:
-        hinted = {"title": properties["title"]}
-        if find_title(doc.lines, doc.raw_lines, hinted) is not None:
-            doc.hints.update(hinted)
-            doc.warnings.append(
-                ParseWarning(
-                    "weak_title_hint",
-                    "no title in the text: the title of the document's core properties used "
-                    f"({properties['title']!r})",
-                )
-            )
-    created = properties.get("created", "")
-    if DATE.search(created) and published_date(doc.lines, {}, {}, []) is None:
-        doc.hints["published"] = created[:10]
-        doc.warnings.append(
-            ParseWarning(
-                "weak_date_hint",
-                f"no date in the text: the document's creation date ({created[:10]}) "
-                "taken as its publication date",
-            )
-        )
-
-
 def layout_docx(data: bytes) -> Document:
     """The body's paragraphs and tables as tokens; the core properties as weak hints."""
     try:
@@ -173,5 +143,8 @@ def layout_docx(data: bytes) -> Document:
             "unsupported_format", f"a Word (.docx) document whose body is not XML: {error}"
         ) from None
     doc = finish("docx", tokens, None, {}, "docx")
-    weak_hints(doc, core_properties(core))
+    properties = core_properties(core)
+    created = properties.get("created", "")
+    date = created[:10] if DATE.search(created) else None
+    weak_hints(doc, properties.get("title"), date, "the document's core properties")
     return doc

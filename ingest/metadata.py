@@ -7,11 +7,15 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ingest import places
 from ingest import vocabulary as vocab
 from ingest.records import ParseWarning
 from ingest.regions import Region
+
+if TYPE_CHECKING:
+    from ingest.layout import Document
 from ingest.script import to_simplified
 from ingest.text import fold_width, squash_spaces
 
@@ -323,3 +327,23 @@ def report_year(title: Title | None, lines: list[str], published: dt.date | None
     if years:
         return years.most_common(1)[0][0], "text"
     return None
+
+
+def weak_hints(doc: Document, title: str | None, date: str | None, origin: str) -> None:
+    """A document's own title and date (a PDF's document information, a Word file's core
+    properties: ``origin`` says which) as hints, only where the text names no title (or no date),
+    each with a warning. Tools fill them from the file a document was copied from (last year's
+    report, a colleague's file), so they never outvote the text; a title is taken only where it
+    reads as one."""
+    if title and find_title(doc.lines, doc.raw_lines, {}) is None:
+        hinted = {"title": title}
+        if find_title(doc.lines, doc.raw_lines, hinted) is not None:
+            doc.hints.update(hinted)
+            doc.warnings.append(
+                ParseWarning("weak_title_hint", f"no title in the text: {origin} gives {title!r}")
+            )
+    if date and published_date(doc.lines, {}, {}, []) is None:
+        doc.hints["published"] = date
+        doc.warnings.append(
+            ParseWarning("weak_date_hint", f"no date in the text: {origin} gives {date} (created)")
+        )

@@ -96,8 +96,8 @@ READER_NAMES = {"pdf": "PDF", "docx": "Word (.docx)"}
 
 
 def reader_for(source_format: str) -> Callable[[bytes], Document]:
-    """The reader of a document format; a reader that cannot be imported (not written yet, or a
-    library it needs is missing) makes the file ``unsupported_format``, naming what is missing."""
+    """The reader of a document format; a reader that cannot be imported (a library it needs is
+    missing from this installation) makes the file ``unsupported_format``, naming what is missing."""
     module_name, function = READERS[source_format]
     try:
         return getattr(importlib.import_module(module_name), function)

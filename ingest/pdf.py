@@ -42,9 +42,8 @@ import pypdfium2.raw as pdfium_c
 
 from ingest.errors import RejectedFile
 from ingest.layout import Document, Tokens, finish
-from ingest.metadata import find_title, published_date
+from ingest.metadata import weak_hints
 from ingest.numbers import TEXT_CELL, read_cell
-from ingest.records import ParseWarning
 from ingest.text import fold_width
 
 TOL = 1.5  # points: rules this close are one, a character this far outside a cell is still in it
@@ -951,25 +950,6 @@ def layout_pdf(data: bytes) -> Document:
     tokens = out.tokens
     tokens.page = out.pages
     doc = finish("pdf", tokens, None, {}, "pdf")
-    hint_from_info(doc, info)
-    return doc
-
-
-def hint_from_info(doc: Document, info: dict[str, str]) -> None:
-    """The document information's title and date, only where the text gives none (with a warning)."""
-    title = (info.get("Title") or "").strip()
-    if title and find_title(doc.lines, doc.raw_lines, {}) is None:
-        doc.hints["title"] = title
-        doc.warnings.append(
-            ParseWarning(
-                "weak_title_hint", f"no title in the text; the PDF's document information gives {title!r}"
-            )
-        )
     date = info_date(info.get("CreationDate")) or info_date(info.get("ModDate"))
-    if date and published_date(doc.lines, {}, {}, []) is None:
-        doc.hints["published"] = date
-        doc.warnings.append(
-            ParseWarning(
-                "weak_date_hint", f"no date in the text; the PDF's creation date {date} taken as published"
-            )
-        )
+    weak_hints(doc, (info.get("Title") or "").strip(), date, "the PDF's document information")
+    return doc
