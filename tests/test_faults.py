@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 from conftest import CLI_TIMEOUT, REPO_ROOT, cli_command, marts_contents, quiet_env
@@ -219,6 +220,20 @@ def run_id_of(run: Run) -> str:
     match = re.search(r" - ([0-9a-f-]{36}) - \d+ - RUN_START - ", run.output)
     assert match, f"no RUN_START line {run.tail()}"
     return match.group(1)
+
+
+def event_time(
+    env: dict[str, str], run_id: str, kind: dg.DagsterEventType, step: str | None = None
+) -> float | None:
+    """When the run's first event of ``kind`` (of ``step``) happened, by the instance's event log.
+
+    The console is not a clock for events inside a step: Dagster copies a step's captured output to
+    it with ``tail -F`` and stops the copy at the step's end, so its last lines can be missing there
+    (they are always in the event log).
+    """
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        times = [e.timestamp for e in instance.all_logs(run_id, of_type=kind) if step in (None, e.step_key)]
+    return min(times, default=None)
 
 
 def step_started(step: str) -> str:
@@ -417,7 +432,9 @@ class Concurrent:
     busy: Run
     waiter: Run
     first_run_id: str
-    first_done: float  # when run A's last step had finished (it lets go of the lock after it)
+    first_done: float  # when run A's last step had finished (it lets go of the lock after it), epoch s
+    failed_at: float | None  # when run B failed, by the event log
+    taken_at: float | None  # when run C got its resources (the lock), by the event log
     reference: Path  # A's published snapshot, copied as A ended
     warehouse: Path
     published: Path
@@ -438,14 +455,27 @@ def concurrent(tmp_path_factory: pytest.TempPathFactory, landing: Path, killed: 
 
     codes = {"a": first.finish()}
     assert codes["a"] == 0, f"run A failed {first.tail()}"
-    first_done = first.first_time(step_finished("published__warehouse"))
+    first_run_id = run_id_of(first)
+    first_done = event_time(env, first_run_id, dg.DagsterEventType.STEP_SUCCESS, "published__warehouse")
     assert first_done is not None, first.tail()
     reference = root / "reference.duckdb"
     shutil.copy2(published / "warehouse.duckdb", reference)  # C publishes only after a whole dbt build
     codes["b"] = busy.finish()
     codes["c"] = waiter.finish()
+    failed_at = event_time(env, run_id_of(busy), dg.DagsterEventType.RUN_FAILURE)
+    taken_at = event_time(env, run_id_of(waiter), dg.DagsterEventType.RESOURCE_INIT_SUCCESS)
     return Concurrent(
-        first, busy, waiter, run_id_of(first), first_done, reference, warehouse, published, codes
+        first,
+        busy,
+        waiter,
+        first_run_id,
+        first_done,
+        failed_at,
+        taken_at,
+        reference,
+        warehouse,
+        published,
+        codes,
     )
 
 
@@ -455,7 +485,7 @@ def test_a_busy_warehouse_stops_the_second_run_before_it_touches_anything(concur
     assert "WarehouseBusy" in busy.output, busy.tail()
     assert f"is being built by run {concurrent.first_run_id}" in busy.output, busy.tail()
     assert "STEP_START" not in busy.output, f"run B started a step {busy.tail()}"
-    failed = busy.first_time("RUN_FAILURE")
+    failed = concurrent.failed_at
     assert failed is not None and failed < concurrent.first_done, "run B did not fail while A held the lock"
 
 
@@ -463,7 +493,7 @@ def test_a_waiting_run_takes_over_when_the_first_is_done(concurrent: Concurrent)
     waiter = concurrent.waiter
     assert concurrent.codes["c"] == 0, f"run C failed {waiter.tail()}"
     assert f"waiting for run {concurrent.first_run_id}" in waiter.output, waiter.tail()
-    taken = waiter.first_time(LOCK_TAKEN)
+    taken = concurrent.taken_at
     assert taken is not None and taken > concurrent.first_done, "run C got the warehouse during run A"
     assert re.search(r"\b0 of \d+ registered file\(s\) to parse", waiter.output), "C parsed A's files again"
     # A, then C on unchanged input: A's warehouse, and a published copy of it
