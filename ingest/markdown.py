@@ -8,7 +8,8 @@ in :class:`~ingest.layout.Tokens`, so the table reader sees the same stream as f
 - a table broken at every page is printed as fragments with the page's number (``- 3 -``,
   ``第 3 页``, ``3/10``) and its running header (a line printed on every page) between them:
   fragments with nothing else between them are one table, and those lines are not cells;
-  a fragment's header row that repeats an earlier one is dropped, and so is a header of
+  a fragment's header row that repeats an earlier one is dropped (unless it holds figures only:
+  a body row whose label was lost, which may well repeat), and so is a header of
   generic names (``列1``, ``Column1``, ``Unnamed: 0``); any other header row (a fragment
   starting mid-table takes its first body row for a header) is an ordinary row;
 - the table's label columns are the columns left of its values; a row whose label columns
@@ -183,17 +184,25 @@ def join_fragments(items: list[tuple[str, object]], headers: frozenset[str]) -> 
     return joined
 
 
+def fragment_goes_on(rows: list[tuple[object, Row]], n: int) -> bool:
+    """Whether body rows follow row ``n`` before the table's next page boundary."""
+    return n + 1 < len(rows) and rows[n + 1][0] is False
+
+
 def table_rows(rows: list[tuple[object, Row]]) -> list[Row]:
     """The rows of one (joined) table: generic and repeated header rows and page numbers dropped."""
     kept: list[Row] = []
     seen_headers: list[Row] = []
-    for is_header, cells in rows:
+    for n, (is_header, cells) in enumerate(rows):
         if is_header == "page":
             continue
         if is_header:
-            if is_generic(cells) or cells in seen_headers:
-                continue
-            seen_headers.append(cells)
+            if is_generic(cells) and (any(cells) or fragment_goes_on(rows, n)):
+                continue  # a blank header row over nothing is the fragment's one body row (NULLs)
+            if any(c and not is_value(c) for c in cells):  # a header has words; a row of figures
+                if cells in seen_headers:  # is a body row (its label lost), repeated or not
+                    continue
+                seen_headers.append(cells)
         filled = [c for c in cells if c]
         if not filled:
             kept.append(cells)  # blank values (NULL) of a table without label columns, or a spacer
