@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 from ingest.script import to_simplified
 from ingest.text import fold_width, squash_spaces
 
-HEAD_LINES = 40
+HEAD_LINES = 40  # the head at least: a document whose body starts early is still read this far
 SIGNATURE_LINES = 8
 TITLE = re.compile(r"(?:19|20)\d{2}\s*年.{0,60}?(?:信息公开|政务公开|信息公開).{0,12}?(?:报告|年报)|年报")
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
@@ -36,6 +36,23 @@ YEAR_IN_TEXT = re.compile(r"((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\
 NOT_PUBLICATION = re.compile(r"成文|生成|印发|签发")
 PARENS = re.compile(r"\(([^()]{2,40})\)")
 UNQUALIFIED = re.compile(r"^(?:本|我)?(市|县|区|州|盟|旗)(?=[\u4e00-\u9fff]{2})")
+# the report's body begins at its first sentence (a run of words closed by 。) or chapter heading;
+# a portal's chrome above it (menus, breadcrumbs, a metadata block) holds neither
+SENTENCE = re.compile(r"[\u4e00-\u9fff][^。]{30,}。")
+CHAPTER_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}、\s*\S")
+
+
+def head_of(lines: list[str]) -> list[str]:
+    """The document's head: its lines before the body (title, date and source lines, and any chrome).
+
+    A portal page's menus may run to many lines (every menu with its sub-links) before the
+    article's title: the head runs to where the body begins, decided by its content, and is
+    never shorter than ``HEAD_LINES`` (a document whose first sentence comes early).
+    """
+    for n, line in enumerate(lines):
+        if SENTENCE.search(line) or CHAPTER_HEADING.match(line):
+            return lines[: max(n, HEAD_LINES)]
+    return lines[:HEAD_LINES]
 
 
 @dataclass
@@ -80,7 +97,7 @@ def title_candidates(lines: list[str], raw_lines: list[str], hints: dict[str, st
     def raw_of(n: int, line: str) -> str:
         return squash_spaces(fold_width(raw_lines[n])) if aligned else line
 
-    head = lines[:HEAD_LINES]
+    head = head_of(lines)
     fields = [(n, match) for n, line in enumerate(head) if (match := FIELD_TITLE.match(line))]
     for n, match in reversed(fields):
         text = squash_spaces(match.group(1))
@@ -160,7 +177,7 @@ def agency_from_title(title: str) -> str | None:
 def source_line_agency(lines: list[str], raw_lines: list[str]) -> str | None:
     """The agency a 信息来源/发布机构 line names, as printed."""
     aligned = len(lines) == len(raw_lines)
-    for n, line in enumerate(lines[:HEAD_LINES]):
+    for n, line in enumerate(head_of(lines)):
         match = SOURCE_LINE.search(line)
         if not match:
             continue
@@ -278,7 +295,18 @@ def published_date(
         match = DATE.search(text or "")
         if match:
             return to_date(match, warnings)
-    for n, line in enumerate(lines[:HEAD_LINES]):
+    dated = list(labelled_dates(lines))
+    if dated:
+        titled = [n for n, line in enumerate(head_of(lines)) if is_title(line)]
+        if titled:  # the date line nearest the title: a page's own, not one in its chrome
+            dated.sort(key=lambda found: (abs(found[0] - titled[0]), found[0] < titled[0]))
+        return to_date(dated[0][1], warnings)
+    return signature_date(lines, warnings)
+
+
+def labelled_dates(lines: list[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """The dates the head's lines label as a publication (发布时间: 2021-01-28), with their line."""
+    for n, line in enumerate(head_of(lines)):
         label = DATE_LABEL.search(line)
         if not label or NOT_PUBLICATION.search(line[max(0, label.start() - 2) : label.start() + 2]):
             continue
@@ -289,8 +317,7 @@ def published_date(
         )
         match = DATE.match(following.strip())
         if match:
-            return to_date(match, warnings)
-    return signature_date(lines, warnings)
+            yield n, match
 
 
 def signature_date(lines: list[str], warnings: list[ParseWarning]) -> dt.date | None:
@@ -318,7 +345,7 @@ def report_year(title: Title | None, lines: list[str], published: dt.date | None
     period = PERIOD.search(text)
     if period:
         return int(period.group(1)), "statistics_period"
-    years = Counter(int(y) for y in YEAR_IN_TEXT.findall("\n".join(lines[:HEAD_LINES])))
+    years = Counter(int(y) for y in YEAR_IN_TEXT.findall("\n".join(head_of(lines))))
     if published is not None:
         plausible = {y: n for y, n in years.items() if y < published.year}
         if plausible:
