@@ -241,6 +241,8 @@ def read_rows(
         if values:
             rows.append(row_of(stream, i, values, item_of))
         i = (values[-1] if values else i) + 1
+    if not all(row.code for row in rows):
+        place_slipped(stream, rows, sequences, facts, section, ("article20", "items"))
     if any(row.kind == LOST_LABEL for row in rows):
         place_lost(stream, rows, sequences, facts, section)
     for row in rows:
@@ -296,9 +298,78 @@ def row_of(stream: Stream, i: int, values: range, code_of) -> Row:
         code = code_of(stream.keys[before]) if before is not None else None
         return Row(i, code, values, raw)
     code = code_of(stream.keys[i])
-    if code is None and i and not stream.row_start[i] and stream.in_table[i] and not stream.values[i - 1]:
+    if code is None and cut_before(stream, i):
         code = code_of(stream.keys[i - 1] + stream.keys[i])
     return Row(i, code, values)
+
+
+def cut_before(stream: Stream, i: int) -> bool:
+    """The label at ``i`` may be the end of one a tool cut across two cells (予以 | 公开)."""
+    return bool(i and not stream.row_start[i] and stream.in_table[i] and not stream.values[i - 1])
+
+
+def slipped(
+    stream: Stream, i: int, vocabulary: tuple[str, str], candidates: frozenset[str]
+) -> tuple[str, ...]:
+    """The codes among ``candidates`` whose label the label at ``i`` is with one slip (a character
+    dropped or swapped: ``vocab.nearest``), read as printed or rejoined where a tool cut it."""
+    if not candidates:
+        return ()
+    codes = vocab.nearest(*vocabulary, stream.keys[i], candidates)
+    if not codes and cut_before(stream, i):
+        codes = vocab.nearest(*vocabulary, stream.keys[i - 1] + stream.keys[i], candidates)
+    return codes
+
+
+def still_possible(rows: list[Row], n: int, sequences: list[list[str]]) -> frozenset[str]:
+    """The codes row ``n`` may have at its place: between the codes of the rows before and after it in
+    some template order of ``sequences``, and not yet taken by another row."""
+    before = next((row.code for row in reversed(rows[:n]) if row.code), None)
+    after = next((row.code for row in rows[n + 1 :] if row.code), None)
+    found: set[str] = set()
+    for sequence in sequences:
+        low = 0 if before is None else sequence.index(before) + 1 if before in sequence else None
+        high = len(sequence) if after is None else sequence.index(after) if after in sequence else None
+        if low is not None and high is not None:
+            found.update(sequence[low:high])
+    return frozenset(found - {row.code for row in rows})
+
+
+def place_slipped(
+    stream: Stream,
+    rows: list[Row],
+    sequences: list[list[str]],
+    facts: TableFacts,
+    section: str,
+    vocabulary: tuple[str, str],
+) -> None:
+    """Codes for the labelled rows no pattern matched, where the label is a template label with one
+    slip (a character dropped or swapped, ``vocab.nearest``) among the codes still possible at its
+    place (:func:`still_possible`). Where two codes are as near, the row keeps no code (its cells go
+    to ``unmapped``) with a ``row_label_doubtful`` warning: a label is never guessed.
+    """
+    for n, row in enumerate(rows):
+        if row.code or row.kind or not row.values:
+            continue
+        codes = slipped(stream, row.label, vocabulary, still_possible(rows, n, sequences))
+        if len(codes) == 1:
+            row.code = codes[0]
+            facts.warnings.append(slip_warning(stream, row.label, section, codes[0]))
+        elif codes:
+            facts.warnings.append(
+                ParseWarning(
+                    "row_label_doubtful",
+                    f"{section}: row {stream.raw[row.label]!r} is as near to {' as to '.join(codes)}: "
+                    "kept unmapped",
+                )
+            )
+
+
+def slip_warning(stream: Stream, label: int, section: str, code: str) -> ParseWarning:
+    return ParseWarning(
+        "row_label_slip",
+        f"{section}: row {stream.raw[label]!r} read as {code} (a character dropped or swapped)",
+    )
 
 
 def place_lost(
@@ -439,7 +510,7 @@ def add_transaction(
 
 # --- applications ------------------------------------------------------------------------------
 
-OPENING_ROWS = frozenset({"new_received", "carried_over"})
+OPENING_ROWS = frozenset({"new_received", "carried_over"})  # the rows that start the table
 LATE_ROWS = frozenset({"other_other", "total_processed"})
 
 
@@ -450,14 +521,17 @@ def outcome_of(key: str) -> str | None:
 
 
 def outcome_sequences(template: str | None) -> list[list[str]]:
-    """The applications table's rows in each template's order (of ``template`` only, where known)."""
+    """The applications table's rows in each template's order (of ``template`` only, where known).
+
+    A gb2021 table may print (六)其他处理 as one row, as gb2019 does (a local variant): its rows
+    are then gb2019's, so gb2021 has both orders.
+    """
     spec = vocab.load("applications")
     rows = [row["code"] for row in spec["rows"]]
-    found = {
-        "gb2019": [r for r in rows if r not in spec["gb2021_rows"]],
-        "gb2021": [r for r in rows if r not in spec["gb2019_rows"]],
-    }
-    return [found[template]] if template in found else list(found.values())
+    gb2019 = [r for r in rows if r not in spec["gb2021_rows"]]
+    gb2021 = [r for r in rows if r not in spec["gb2019_rows"]]
+    found = {"gb2019": [gb2019], "gb2021": [gb2021, gb2019]}
+    return found.get(template or "", [gb2019, gb2021])
 
 
 def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) -> None:
@@ -474,13 +548,21 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
         row = row_of(stream, i, values, outcome_of)
         if row.code in LATE_ROWS and not started:
             row.code = None  # 其他 / 总计 in the header are applicant columns
+        if not started and values and row.code is None and not row.kind:
+            opening = slipped(stream, i, ("applications", "rows"), OPENING_ROWS)  # 本年新收… with a slip
+            if len(opening) == 1:
+                row.code = opening[0]
+                facts.warnings.append(slip_warning(stream, i, "applications", row.code))
         if row.code in OPENING_ROWS or (row.kind and values):  # a row that lost its label is data too
             started = True
         if values and (row.code or started):
             rows.append(row)
         i = (values[-1] if values else i) + 1
+    sequences = outcome_sequences(template_of(facts))
+    if not all(row.code for row in rows):
+        place_slipped(stream, rows, sequences, facts, "applications", ("applications", "rows"))
     if any(row.kind == LOST_LABEL for row in rows):
-        place_lost(stream, rows, outcome_sequences(template_of(facts)), facts, "applications")
+        place_lost(stream, rows, sequences, facts, "applications")
     for row in rows:
         i, code, values = row.label, row.code, row.values
         if code and row.kind != CELLS_LOST:
@@ -499,10 +581,8 @@ def read_applications(stream: Stream, zone: tuple[int, int], facts: TableFacts) 
                 )
             if row.kind:
                 continue  # placed by its position: no vote
-            if code in gb2021_rows:
+            if code in gb2021_rows:  # (六)其他处理 as one row is no vote: gb2021 tables may print it too
                 facts.vote("gb2021")
-            elif code == "other_processing":
-                facts.vote("gb2019")
         else:
             if row.kind == CELLS_LOST:
                 cells_lost(stream, facts, "applications", row)

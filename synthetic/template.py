@@ -43,14 +43,21 @@ OTHER = {
 }
 
 
-def part_outcomes(template: str) -> tuple[str, ...]:
-    """The rows whose sum is (七)总计 (app_outcomes_sum)."""
-    return ("granted", "partially_granted", *DENIED, *UNABLE, *NOT_PROCESSED, *OTHER[template])
+def part_outcomes(template: str, single_other: bool = False) -> tuple[str, ...]:
+    """The rows whose sum is (七)总计 (app_outcomes_sum); ``single_other``: (六)其他处理 printed as one
+    row (``other_processing``) by a gb2021 publisher, a local variant."""
+    other = OTHER["gb2019"] if single_other else OTHER[template]
+    return ("granted", "partially_granted", *DENIED, *UNABLE, *NOT_PROCESSED, *other)
 
 
-def outcomes(template: str) -> tuple[str, ...]:
-    """Every row of the applications table, in template order."""
-    return (*INTAKE, *part_outcomes(template), "total_processed", "carried_forward")
+def outcomes(template: str, single_other: bool = False) -> tuple[str, ...]:
+    """Every row of the applications table, in template order (``single_other``: :func:`part_outcomes`)."""
+    return (*INTAKE, *part_outcomes(template, single_other), "total_processed", "carried_forward")
+
+
+def single_other(template: str, cells: dict) -> bool:
+    """A gb2021 table whose (六)其他处理 is one row: its cells hold ``other_processing``."""
+    return template == "gb2021" and any(key[0] == "other_processing" for key in cells)
 
 
 BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from ingest.text import label_key
+
 HERE = Path(__file__).parent
 ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、])+")
 
@@ -79,3 +81,75 @@ def match_row(name: str, section: str, key: str) -> dict[str, str] | None:
 def row_key(key: str) -> str:
     """A label key (:func:`label_key`) without its leading enumeration, as the vocabularies see it."""
     return ENUMERATION.sub("", key)
+
+
+# --- tolerant matching: a label printed with one slip -------------------------------------------
+
+NOTE = re.compile(r"\([^()]*\)$")  # a trailing explanation in brackets (部分公开(区分处理的…))
+SHORTEST = 4  # a label shorter than this is never matched with a slip (其他, 总计, 规章)
+LONG = 8  # from this length, a character replaced or added is a slip too (not only dropped or swapped)
+
+
+@lru_cache(maxsize=1 << 16)
+def core(key: str) -> str:
+    """A label key as the tolerant match compares it: no enumeration, no trailing note in brackets."""
+    key = row_key(key)
+    return NOTE.sub("", key) or key
+
+
+def one_slip(printed: str, label: str) -> bool:
+    """``printed`` is ``label`` with one slip: a character dropped, or two neighbours swapped; for a
+    label of :data:`LONG` characters or more, also one character replaced or one added.
+
+    Labels shorter than :data:`SHORTEST` never match: one slip could make them another word.
+    """
+    n, m = len(label), len(printed)
+    if n < SHORTEST or printed == label or abs(n - m) > 1:
+        return False
+    start = 0
+    while start < min(n, m) and label[start] == printed[start]:
+        start += 1
+    if m == n - 1:  # dropped
+        return label[start + 1 :] == printed[start:]
+    if m == n + 1:  # added
+        return n >= LONG and printed[start + 1 :] == label[start:]
+    swapped = start + 1 < n and label[start] == printed[start + 1] and label[start + 1] == printed[start]
+    if swapped and label[start + 2 :] == printed[start + 2 :]:
+        return True
+    return n >= LONG and label[start + 1 :] == printed[start + 1 :]  # replaced
+
+
+@cache
+def labels(name: str, section: str) -> dict[str, tuple[str, ...]]:
+    """Each code's printed labels (the ``labels`` of its entry and its patterns' plain prefixes), as
+    :func:`core` sees them."""
+    found: dict[str, tuple[str, ...]] = {}
+    for line in load(name)[section]:
+        forms = [core(label_key(text)) for text in line.get("labels", ())]
+        forms += [plain for p in line["patterns"] if (plain := literal(p))]
+        found[line["code"]] = tuple(dict.fromkeys(forms))
+    return found
+
+
+def literal(pattern: str) -> str | None:
+    """The text a pattern matches where it is plain text anchored at the start (``^予以公开``), else None."""
+    body = pattern.removeprefix("^").removesuffix("$")
+    if not pattern.startswith("^") or re.escape(body) != body:
+        return None
+    return body
+
+
+@lru_cache(maxsize=1 << 16)
+def nearest(name: str, section: str, key: str, candidates: frozenset[str]) -> tuple[str, ...]:
+    """The codes among ``candidates`` one of whose labels ``key`` is with one slip (:func:`one_slip`),
+    comparing :func:`core` forms (so spaces, numbering and a trailing note do not count).
+
+    One code: the label's code. Two or more: equally near, the label is in doubt. None: no code.
+    """
+    printed = core(key)
+    if len(printed) < SHORTEST - 1:
+        return ()
+    forms = labels(name, section)
+    return tuple(
+        code for code in forms if code in candidates and any(one_slip(printed, form) for form in forms[code])
+    )
