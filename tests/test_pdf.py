@@ -10,6 +10,7 @@ import io
 import random
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import test_synthetic_roundtrip as roundtrip
@@ -18,7 +19,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from ingest.parser import parse_bytes
-from ingest.pdf import PAGE_NUMBER, layout_pdf, read_pages, shown_items, shown_text
+from ingest.pdf import PAGE_NUMBER, SHARED_FONTS, Fonts, layout_pdf, read_pages, shown_items, shown_text
 from ingest.records import ParsedReport, RawFile, Rejection
 from synthetic.corpus import iter_corpus
 from synthetic.pdf import PAGE_MARKS, PdfStyle, draw_pdf_style, render_pdf
@@ -165,6 +166,33 @@ def test_lost_characters_come_from_their_own_text_objects_not_a_second_reading(m
     assert "".join(c[0] for c in chars).endswith("三、本年度办理结果")
     lost = [c for c in chars if c[0] in "三、本年度办理结果" and c[1] == 100.0]
     assert [round(c[3] + 0.271 * 12) for c in lost] == [700 - 14 * n for n in range(9)]  # on their baselines
+
+
+class Offsets:
+    """An xref of the given (object stream, position, generation) per object id."""
+
+    def __init__(self, offsets: dict[int, tuple[int | None, int, int]]):
+        self.offsets = offsets
+
+    def get_pos(self, objid: int) -> tuple[int | None, int, int]:
+        return self.offsets[objid]
+
+
+def test_a_font_is_shared_between_documents_only_where_its_object_stands_alone() -> None:
+    SHARED_FONTS.clear()
+    first = read_pages(lone_characters_pdf())[0][0].chars
+    assert len(SHARED_FONTS) == 1  # reportlab's STSong-Light: its widths inline, no reference
+    assert read_pages(lone_characters_pdf())[0][0].chars == first and len(SHARED_FONTS) == 1
+
+    def key(data: bytes, offsets: dict) -> bytes | None:
+        return Fonts(None, SimpleNamespace(xrefs=[Offsets(offsets)]), data).key_of(7)
+
+    inline = b"7 0 obj\n<< /Type /Font /W [ 1 [ 207 270 ] ] >>\nendobj\n"
+    assert key(inline, {7: (None, 0, 0)}) == b"\n<< /Type /Font /W [ 1 [ 207 270 ] ] >>\n"
+    referring = b"7 0 obj\n<< /Type /Font /DescendantFonts [12 0 R] /ToUnicode 13 0 R >>\nendobj\n"
+    assert key(referring, {7: (None, 0, 0)}) is None  # the same bytes may mean another font elsewhere
+    assert key(inline, {7: (3, 0, 0)}) is None  # inside an object stream
+    assert key(inline.replace(b"7 0 obj", b"8 0 obj"), {7: (None, 0, 0)}) is None  # the xref is wrong
 
 
 def test_the_content_streams_text_operators() -> None:
