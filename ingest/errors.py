@@ -8,10 +8,17 @@ from __future__ import annotations
 ERROR_CODES: dict[str, str] = {
     "empty": "The file is empty or holds only white space.",
     "too_large": "The file is larger than the parser accepts for one report.",
+    "unreadable": (
+        "The file could not be read: a dangling symbolic link, a permission error, gone since the "
+        "landing directory was listed, or no regular file (a FIFO, a device)."
+    ),
     "binary": "The file holds binary data (NUL bytes or an archive signature), not text, HTML or a document.",
     "undecodable": "The bytes could not be decoded as UTF-8, GB18030/GBK or Big5 text.",
     "unsupported_format": (
         "The file is a report in a form this installation cannot read yet (the message says what would)."
+    ),
+    "malformed_html": (
+        "The page is nested too deeply or is too malformed for the HTML parser to read it whole."
     ),
     "not_a_report": "The text is not a government information disclosure annual report.",
     "no_report_year": "No report year could be found in the title, the text or the publication date.",

@@ -44,8 +44,9 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def bucket_of(content_sha256: str, buckets: int) -> int:
-    return int(content_sha256[:8], 16) % buckets
+def bucket_of(content_sha256: str | None, buckets: int) -> int:
+    """The hash bucket of a content; a file without a hash (unreadable) is in the first."""
+    return int(content_sha256[:8], 16) % buckets if content_sha256 is not None else 0
 
 
 def bucket_count(n_files: int, workers: int) -> int:
@@ -106,9 +107,10 @@ def plan_shards(
 
 
 def log_row(outcome: ParseOutcome, parsed_at: dt.datetime) -> tuple | None:
-    """The parse cache's row for an outcome; a copy of known content says nothing new (None)."""
+    """The parse cache's row for an outcome; a copy of known content says nothing new (None), and
+    neither does a file that could not be read (its content is not known: read again next run)."""
     is_report = isinstance(outcome, ParsedReport)
-    if not is_report and outcome.error_code == "duplicate_content":
+    if not is_report and outcome.error_code in ("duplicate_content", "unreadable"):
         return None
     return (
         outcome.content_sha256,

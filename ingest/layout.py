@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 
 from ingest.convert import KEY, TEXT, convert_lines, script_of
+from ingest.errors import RejectedFile
 from ingest.markdown import has_markdown_table, markdown_tokens
 from ingest.records import ParseWarning
 from ingest.text import INVISIBLE, is_blank, squash_spaces
@@ -215,6 +216,12 @@ def finish(
 
 
 HTML_PARSER = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+# libxml2 stops at 256 levels of nested elements (and drops the page's text); with XML_PARSE_HUGE
+# at 2048. A page nested deeper than 256 is read again with the larger limit (a rare page: the
+# first parse is the usual one, with libxml2's default safety limits).
+HUGE_HTML_PARSER = lxml.etree.HTMLParser(
+    remove_comments=True, remove_pis=True, no_network=True, huge_tree=True
+)
 SKIPPED_TAGS = frozenset({*DROP_TAGS, "head", "title", "meta", "link"})
 BLOCKS = frozenset(BLOCK_TAGS) | {"td", "th", "table", "body", "html"}
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -360,17 +367,73 @@ def walk_lines(element: lxml.etree._Element, lines: list[str], parts: list[str])
         parts.append(element.tail)
 
 
+def fatal_errors(parser: lxml.etree.HTMLParser) -> list[lxml.etree._LogEntry]:
+    """The errors of the parser's last parse after which libxml2 stopped reading the page."""
+    return [e for e in parser.error_log if e.level == lxml.etree.ErrorLevels.FATAL]
+
+
+LIBXML_DEPTH = re.compile(r"depth in document: (\d+)", re.IGNORECASE)
+
+
+def malformed(error: lxml.etree._LogEntry | None) -> RejectedFile:
+    """The ``malformed_html`` rejection of a page the HTML parser could not read whole (``error``:
+    libxml2's fatal error; None: the tree was too deep to walk)."""
+    if error is None:
+        return RejectedFile(
+            "malformed_html",
+            "the page is nested too deeply for the HTML parser: its elements nest deeper than the "
+            "reader of its lines walks (Python's recursion limit), so its text cannot be read whole",
+        )
+    depth = LIBXML_DEPTH.search(error.message)
+    if depth:
+        return RejectedFile(
+            "malformed_html",
+            f"the page is nested too deeply for the HTML parser: its elements nest more than "
+            f"{depth.group(1)} levels deep, libxml2's limit, so its text cannot be read whole",
+        )
+    return RejectedFile(
+        "malformed_html",
+        f"the page is too malformed for the HTML parser, which stopped reading it at line {error.line}: "
+        f"{error.message.strip()}",
+    )
+
+
+def parse_html(text: str) -> lxml.etree._Element | None:
+    """The page's tree (None where lxml finds no tree at all: it is read as text).
+
+    A page libxml2 stops reading part way (a fatal error: nested deeper than its limit, say)
+    is read again with its larger limits; one it cannot read whole even so is rejected
+    ``malformed_html``: a report cut short silently would lose its tables.
+    """
+    markup = XML_DECLARATION.sub("", text, count=1)
+    fatal: list[lxml.etree._LogEntry] = []
+    for parser in (HTML_PARSER, HUGE_HTML_PARSER):
+        try:
+            root = lxml.etree.fromstring(markup, parser)
+        except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+            return None
+        fatal = fatal_errors(parser)
+        if not fatal:
+            return root
+    raise malformed(fatal[0])
+
+
 def layout_html(text: str) -> Document:
     """Prose lines from the block structure; tables (innermost only) as cell tokens."""
     for mark in MARKS:
         if mark in text:
             text = text.replace(mark, " ")
-    try:
-        root = lxml.etree.fromstring(XML_DECLARATION.sub("", text, count=1), HTML_PARSER)
-    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
-        root = None
+    root = parse_html(text)
     if root is None:
         return layout_text(text)
+    try:
+        return layout_tree(root)
+    except (RecursionError, lxml.etree.XSLTApplyError):
+        raise malformed(None) from None  # deeper than the walk of the tree (or libxslt) goes
+
+
+def layout_tree(root: lxml.etree._Element) -> Document:
+    """The Document of a page's tree."""
     hints = html_hints(root)
     tokens, grid = html_tokens(root)
     if not grid:  # the report is in lines (paragraphs, <br>, <pre>, a one-column table): read as text

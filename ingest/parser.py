@@ -168,6 +168,8 @@ def parse_document(raw: RawFile, decoded: Decoded | None, doc: Document | None =
     else:
         warnings.extend(doc.warnings)
     warnings.extend(text_doubts("\n".join(doc.raw_lines)))
+    # a sidecar (or a value of it) that cannot be what it says was ignored: never silently
+    warnings.extend(ParseWarning("sidecar_ignored", message) for message in raw.sidecar_ignored)
     sidecar = raw.sidecar or {}
     title = find_title(doc.lines, doc.raw_lines, doc.hints)
     published = published_date(doc.lines, doc.hints, sidecar, warnings)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 
+from ingest.discover import read_bytes, why_unreadable
 from ingest.parser import parse_bytes
 from ingest.records import ParsedReport, ParseOutcome, RawFile, Rejection
 
@@ -37,7 +37,25 @@ def collector_paused() -> Iterator[None]:
 
 
 def read_and_parse(raw: RawFile) -> ParseOutcome:
-    """Parse one file; size limits and unexpected failures become rejections, never exceptions."""
+    """Parse one file; size limits, read errors and unexpected failures become rejections, never
+    exceptions.
+
+    A file that cannot be read (a dangling link, a permission error, gone since it was listed,
+    a FIFO or another special file) is ``unreadable``; so is a file that could not be read when
+    it was registered (no content hash), even if it can be now: it is hashed and read at the
+    next run, which registers its content.
+    """
+    if raw.content_sha256 is None:
+        try:
+            read_bytes(raw.source_path)
+        except OSError as error:
+            return Rejection(raw.source_path, None, "unreadable", why_unreadable(raw.source_path, error))
+        return Rejection(
+            raw.source_path,
+            None,
+            "unreadable",
+            "could not be read when the landing directory was registered; readable now: read at the next run",
+        )
     if raw.size_bytes > MAX_REPORT_BYTES:
         return Rejection(
             raw.source_path,
@@ -46,9 +64,11 @@ def read_and_parse(raw: RawFile) -> ParseOutcome:
             f"{raw.size_bytes} bytes is more than the {MAX_REPORT_BYTES} bytes accepted for one report",
         )
     try:
-        data = Path(raw.source_path).read_bytes()
+        data = read_bytes(raw.source_path)
     except OSError as error:
-        return Rejection(raw.source_path, raw.content_sha256, "parse_error", f"cannot read the file: {error}")
+        return Rejection(
+            raw.source_path, raw.content_sha256, "unreadable", why_unreadable(raw.source_path, error)
+        )
     return parse_bytes(raw, data)
 
 
@@ -59,26 +79,34 @@ def parse_files(
 
     A later file with the content of a report (one of these, or one of ``reported``: hashes
     already loaded by an earlier parse, mapped to their paths) is a ``duplicate_content``
-    reject; a later copy of a rejected content gets that content's rejection.
+    reject; a later copy of a rejected content gets that content's rejection, but for
+    ``unreadable``: a copy of a file that could not be read is read itself. A file without a
+    content hash (unreadable when registered) is a content of its own.
     """
     files = list(files)
     known: dict[str, ParseOutcome | str] = dict(reported or {})  # hash -> outcome, or path of a loaded report
     unique: list[RawFile] = []
     for raw in files:
-        if raw.content_sha256 not in known:
-            known[raw.content_sha256] = ""
+        if raw.content_sha256 is None or raw.content_sha256 not in known:
+            if raw.content_sha256 is not None:
+                known[raw.content_sha256] = ""
             unique.append(raw)
-    for sha in {raw.content_sha256 for raw in unique}:
+    for sha in {raw.content_sha256 for raw in unique if raw.content_sha256 is not None}:
         del known[sha]
     parsed = map(read_and_parse, unique)
     for raw in files:
-        first = known.get(raw.content_sha256)
+        sha = raw.content_sha256
+        first = known.get(sha) if sha is not None else None
         if first is None:
             outcome = next(parsed)
-            known[raw.content_sha256] = outcome
-            yield outcome
+        elif isinstance(first, Rejection) and first.error_code == "unreadable":
+            outcome = read_and_parse(raw)  # its bytes were never read: this copy may be readable
         else:
             yield copy_outcome(raw, first)
+            continue
+        if sha is not None:
+            known[sha] = outcome
+        yield outcome
 
 
 def copy_outcome(raw: RawFile, first: ParseOutcome | str) -> Rejection:

@@ -17,11 +17,13 @@ class RawFile:
     """A report file found in the landing directory, hashed and registered."""
 
     source_path: str
-    content_sha256: str
+    content_sha256: str | None  # None: the file could not be read to hash it (an ``unreadable`` reject)
     size_bytes: int
     extension: str
     sidecar: dict[str, str] | None = None
     modified_ns: int = 0
+    # what was ignored in its sidecar and why (not JSON, a url that is not http(s), …): warnings
+    sidecar_ignored: tuple[str, ...] = ()
 
     @property
     def report_id(self) -> str:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import os
+from hashlib import sha256
+from pathlib import Path
+
 import duckdb
+import pytest
 
 from dagster_project.defs.assets.ingest import registry_frame
-from ingest.discover import discover_files, list_files
+from ingest.discover import (
+    NotARegularFile,
+    discover_files,
+    iter_listing,
+    list_files,
+    read_bytes,
+    why_unreadable,
+)
 from ingest.frames import build_frames
 
 
@@ -63,7 +75,8 @@ def test_registry_reuses_known_hashes_and_agrees_with_discovery(tmp_path) -> Non
     assert again["content_sha256"][1:3].to_list() == first["content_sha256"][1:3].to_list()
 
 
-def test_a_file_gone_since_it_was_listed_is_not_registered(tmp_path) -> None:
+def test_a_file_gone_since_it_was_listed_is_registered_without_a_hash(tmp_path) -> None:
+    """It is rejected (unreadable) by the parse, not dropped: every listed file ends somewhere."""
     landing = tmp_path / "landing"
     landing.mkdir()
     for name in ("a.txt", "b.txt"):
@@ -71,5 +84,46 @@ def test_a_file_gone_since_it_was_listed_is_not_registered(tmp_path) -> None:
     listing = list_files(landing)
     (landing / "a.txt").unlink()
     frame, hashed = registry_frame(duckdb.connect(), listing)
-    assert frame["source_path"].to_list() == [str(landing / "b.txt")]
+    assert frame["source_path"].to_list() == [str(landing / "a.txt"), str(landing / "b.txt")]
+    assert frame["content_sha256"].to_list() == [None, sha256(b"b.txt").hexdigest()]
     assert hashed == 1
+
+
+def test_a_dangling_link_and_a_fifo_are_listed_and_never_block(tmp_path) -> None:
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "good.txt").write_text("good", encoding="utf-8")
+    (landing / "dangling.html").symlink_to(tmp_path / "nowhere.html")
+    (landing / "dangling.html.meta.json").symlink_to(tmp_path / "nowhere.json")
+    os.mkfifo(landing / "pipe.txt")  # opened for reading, a FIFO would wait for a writer for ever
+
+    listing = list_files(landing)
+    found = discover_files(landing)
+
+    assert [Path(p).name for p in listing.source_path] == ["dangling.html", "good.txt", "pipe.txt"]
+    assert listing.sidecar_listed == [True, False, False]
+    assert [f.content_sha256 for f in found.files] == [None, sha256(b"good").hexdigest(), None]
+    assert found.files[0].sidecar is None and "ignored" in found.files[0].sidecar_ignored[0]
+    assert why_unreadable(landing / "dangling.html", FileNotFoundError()).startswith(
+        "a dangling symbolic link"
+    )
+    with pytest.raises(NotARegularFile, match="FIFO"):
+        read_bytes(landing / "pipe.txt")
+
+
+def test_a_directory_that_cannot_be_listed_is_said_not_silently_lost(tmp_path) -> None:
+    landing = tmp_path / "landing"
+    (landing / "sub").mkdir(parents=True)
+    (landing / "a.txt").write_text("a", encoding="utf-8")
+    errors = []
+
+    def failing_scandir(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    found = list(iter_listing(landing, errors))
+    assert [name for _, names in found for name in names] == ["a.txt"]
+    assert errors == []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "scandir", failing_scandir)
+        assert list(iter_listing(landing, errors)) == []
+    assert errors == [f"{landing}: Permission denied"]

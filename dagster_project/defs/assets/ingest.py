@@ -41,7 +41,7 @@ from dagster_project.warehouse import (
     transaction,
 )
 from ingest import PARSER_VERSION
-from ingest.discover import Listing, list_files, read_sidecar, sha256_of
+from ingest.discover import Listing, list_files, read_sidecar_checked, sha256_of
 from ingest.frames import PARSED_TABLES
 from ingest.records import RawFile
 from ingest.regions import region_frame
@@ -115,9 +115,11 @@ def registry_frame(con: duckdb.DuckDBPyConnection, listing: Listing) -> tuple[pl
     hashes: list[str | None] = [sha for (sha,) in known]
     hashed = 0
     for i in [i for i, sha in enumerate(hashes) if sha is None]:
-        # a file gone since it was listed is not in the landing dir any more: not registered
-        with contextlib.suppress(FileNotFoundError):
-            hashes[i] = sha256_of(Path(listing.source_path[i]))
+        # a file that cannot be read (a dangling link, a permission error, gone since it was
+        # listed, a FIFO) is registered without a hash: the parse rejects it (unreadable), and
+        # the next run tries to read it again
+        with contextlib.suppress(OSError):
+            hashes[i] = sha256_of(listing.source_path[i])
             hashed += 1
     frame = pl.DataFrame(
         {
@@ -130,13 +132,14 @@ def registry_frame(con: duckdb.DuckDBPyConnection, listing: Listing) -> tuple[pl
             "has_sidecar": listing.sidecar_listed,
         },
         schema=STAGING_TABLES["report_files"],
-    ).filter(pl.col("content_sha256").is_not_null())
+    )
     return frame, hashed
 
 
 def record_versions(con: duckdb.DuckDBPyConnection, current: pl.DataFrame, seen_at: dt.datetime) -> None:
-    """Every (path, content) pair ever registered; a replaced or removed one gets ``replaced_at``."""
-    con.register("current_files", current)
+    """Every (path, content) pair ever registered; a replaced or removed one gets ``replaced_at``
+    (a file that cannot be read now has no content: its last version is replaced too)."""
+    con.register("current_files", current.filter(pl.col("content_sha256").is_not_null()))
     try:
         con.execute(
             """
@@ -207,6 +210,17 @@ def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, 
         f"registered {len(frame)} file(s) of the listing "
         + ("make run took before the run started" if handed else "taken now")
     )
+    unreadable = frame["content_sha256"].null_count()
+    if unreadable:
+        context.log.warning(
+            f"{unreadable} listed file(s) could not be read (a dangling link, a permission error, "
+            "gone since the listing, a FIFO): the parse rejects them as unreadable"
+        )
+    if listing.unlistable:
+        context.log.warning(
+            f"{len(listing.unlistable)} directory(ies) of the landing dir could not be listed, their files "
+            "are not known: " + ", ".join(listing.unlistable[:SKIPPED_PREVIEW])
+        )
     if listing.skipped:
         context.log.info(
             f"skipped {len(listing.skipped)} file(s) that are not reports: "
@@ -225,6 +239,8 @@ def report_files(context: dg.AssetExecutionContext, warehouse: DuckDBWarehouse, 
             "files_hashed": hashed,
             "register_seconds": round(time.monotonic() - started, 3),
             "skipped_non_report_files": len(listing.skipped),
+            "unreadable_files": unreadable,
+            "unlistable_directories": len(listing.unlistable),
             "files_with_sidecar": frame["has_sidecar"].sum(),
             "files_by_extension": counts(frame["extension"].to_list()),
         },
@@ -247,8 +263,12 @@ class ParseConfig(dg.Config):
 
 def with_sidecars(files: list[RawFile]) -> list[RawFile]:
     """The files with their sidecars read again now (a delta parses 1 % of the registry: the
-    other 99 % cost no stat)."""
-    return [replace(raw, sidecar=read_sidecar(Path(raw.source_path))) for raw in files]
+    other 99 % cost no stat), and what was ignored in them (warnings of the report)."""
+    return [
+        replace(raw, sidecar=sidecar.hints, sidecar_ignored=sidecar.ignored)
+        for raw in files
+        for sidecar in (read_sidecar_checked(raw.source_path),)
+    ]
 
 
 def files_to_parse(con: duckdb.DuckDBPyConnection, years: list[int] | None) -> list[RawFile]:
