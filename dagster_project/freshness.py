@@ -105,19 +105,24 @@ def listing_handed_over(landing_dir: Path) -> Listing | None:
 
 
 def listing_frame(listing: Listing) -> pl.DataFrame:
-    """A listing as one frame (a row per report, sidecar and skipped file), to hand over."""
+    """A listing as one frame (a row per report, sidecar and skipped file, and per directory that
+    could not be listed, with why), to hand over."""
     import polars as pl
 
     sidecars, skipped = len(listing.sidecar_stats), len(listing.skipped)
+    others = skipped + len(listing.unlistable)
     paths, sizes, modified = ([stat[i] for stat in listing.sidecar_stats] for i in range(3))
     return pl.DataFrame(
         {
-            "kind": ["report"] * len(listing) + ["sidecar"] * sidecars + ["skipped"] * skipped,
-            "path": [*listing.source_path, *paths, *listing.skipped],
-            "size_bytes": [*listing.size_bytes, *sizes, *[None] * skipped],
-            "modified_ns": [*listing.modified_ns, *modified, *[None] * skipped],
-            "extension": [*listing.extension, *[None] * (sidecars + skipped)],
-            "sidecar_listed": [*listing.sidecar_listed, *[None] * (sidecars + skipped)],
+            "kind": ["report"] * len(listing)
+            + ["sidecar"] * sidecars
+            + ["skipped"] * skipped
+            + ["unlistable"] * len(listing.unlistable),
+            "path": [*listing.source_path, *paths, *listing.skipped, *listing.unlistable],
+            "size_bytes": [*listing.size_bytes, *sizes, *[None] * others],
+            "modified_ns": [*listing.modified_ns, *modified, *[None] * others],
+            "extension": [*listing.extension, *[None] * (sidecars + others)],
+            "sidecar_listed": [*listing.sidecar_listed, *[None] * (sidecars + others)],
         },
         schema={
             "kind": pl.String(),
@@ -143,6 +148,7 @@ def listing_of(frame: pl.DataFrame) -> Listing:
         sidecar_listed=reports["sidecar_listed"].to_list(),
         skipped=frame.filter(pl.col("kind") == "skipped")["path"].to_list(),
         sidecar_stats=list(sidecars.select("path", "size_bytes", "modified_ns").iter_rows()),
+        unlistable=frame.filter(pl.col("kind") == "unlistable")["path"].to_list(),
     )
 
 

@@ -357,3 +357,27 @@ def test_a_value_of_the_wrong_json_type_is_ignored(value: object, problem: str) 
     assert sidecar_value_problem("url", value) == problem
     ignored = check_sidecar({"agency_name": value, "url": "https://a.cn/"}, "s.meta.json")
     assert ignored.hints == {"url": "https://a.cn/"} and len(ignored.ignored) == 1
+
+
+def test_the_sensor_sniffs_no_year_of_a_file_it_cannot_read(tmp_path: Path) -> None:
+    """The landing sensor reads changed files for their year: a dangling link or a FIFO neither
+    stops nor hangs it; their run refreshes the default year and rejects them (unreadable)."""
+    from dagster_project.defs.sensors import listing, years_for
+
+    (tmp_path / "dangling.html").symlink_to(tmp_path / "nowhere.html")
+    os.mkfifo(tmp_path / "pipe.txt")
+    shutil.copy(SAMPLES / "hz_gb2021_portal.html", tmp_path / "portal.html")
+    now = listing(tmp_path)
+    assert sorted(name_of(p) for p in now) == ["dangling.html", "pipe.txt", "portal.html"]
+    assert years_for([str(tmp_path / "dangling.html"), str(tmp_path / "pipe.txt")], now, "2019") == {"2019"}
+    assert years_for(sorted(now), now, "2019") == {"2019", "2023"}
+
+
+def test_the_listing_make_run_hands_over_keeps_the_directories_it_could_not_list(tmp_path: Path) -> None:
+    from dagster_project import freshness
+    from ingest.discover import list_files
+
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    listing = list_files(tmp_path)
+    listing.unlistable.append(f"{tmp_path / 'locked'}: Permission denied")
+    assert freshness.listing_of(freshness.listing_frame(listing)) == listing

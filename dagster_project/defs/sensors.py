@@ -24,7 +24,7 @@ from dagster_project.defs.jobs import warehouse_refresh
 from dagster_project.defs.partitions import report_years
 from dagster_project.runs import NEW_FILES_ONLY
 from dagster_project.warehouse import DuckDBWarehouse, LandingDir
-from ingest.discover import list_files
+from ingest.discover import list_files, read_bytes
 from ingest.sniff import sniff_report_year
 
 MAX_SNIFFED = 500
@@ -60,8 +60,11 @@ def years_for(paths: list[str], now: dict[str, tuple[int, int]], default: str) -
     for path in paths:
         year = None
         if path in now:
-            file = Path(path)
-            year = sniff_report_year(file.read_bytes(), file.suffix.lower())
+            try:  # a dangling link or a FIFO is no year: the run rejects it (unreadable)
+                data = read_bytes(path)
+            except OSError:
+                data = None
+            year = sniff_report_year(data, Path(path).suffix.lower()) if data is not None else None
         years.add(str(year) if year and str(year) in keys else default)
     return years
 
