@@ -297,7 +297,12 @@ def size_and_time(path: str) -> tuple[int, int]:
 
 def list_files(landing_dir: str | os.PathLike[str]) -> Listing:
     """Every report file below ``landing_dir`` (recursively) with its size and modification time,
-    and every sidecar's: one ``stat`` a file, no file read."""
+    and every sidecar's: one ``stat`` a file, no file read.
+
+    Every file listed is in one place: a report file; a sidecar beside one (part of it); or
+    skipped (not a report by its extension, or a sidecar of no report file), counted in the
+    run's log, not rejected.
+    """
     listing = Listing()
     for root, names in iter_listing(Path(landing_dir), listing.unlistable):
         prefix = str(root / "x")[:-1]  # str(root / name) for every name, joined as pathlib joins
@@ -306,6 +311,9 @@ def list_files(landing_dir: str | os.PathLike[str]) -> Listing:
             path = prefix + name
             if name.endswith(SIDECAR_SUFFIX):
                 listing.sidecar_stats.append((path, *size_and_time(path)))
+                report = name[: -len(SIDECAR_SUFFIX)]
+                if report not in listed or suffix_of(report) not in REPORT_EXTENSIONS:
+                    listing.skipped.append(path)  # the sidecar of no report: a file like any other
                 continue
             extension = suffix_of(name)
             if extension not in REPORT_EXTENSIONS:

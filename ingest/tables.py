@@ -322,16 +322,16 @@ def slipped(
 
 
 def still_possible(rows: list[Row], n: int, sequences: list[list[str]]) -> frozenset[str]:
-    """The codes row ``n`` may have at its place: between the codes of the rows before and after it in
-    some template order of ``sequences``, and not yet taken by another row."""
-    before = next((row.code for row in reversed(rows[:n]) if row.code), None)
-    after = next((row.code for row in rows[n + 1 :] if row.code), None)
+    """The codes row ``n`` may have at its place: in some template order of ``sequences``, between
+    the codes of the nearest rows before and after it that the order holds (a local extra row, with a
+    code of its own or none, does not bound it), and not yet taken by another row."""
     found: set[str] = set()
     for sequence in sequences:
-        low = 0 if before is None else sequence.index(before) + 1 if before in sequence else None
-        high = len(sequence) if after is None else sequence.index(after) if after in sequence else None
-        if low is not None and high is not None:
-            found.update(sequence[low:high])
+        before = next((row.code for row in reversed(rows[:n]) if row.code in sequence), None)
+        after = next((row.code for row in rows[n + 1 :] if row.code in sequence), None)
+        low = 0 if before is None else sequence.index(before) + 1
+        high = len(sequence) if after is None else sequence.index(after)
+        found.update(sequence[low:high])
     return frozenset(found - {row.code for row in rows})
 
 

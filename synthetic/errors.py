@@ -30,8 +30,8 @@ from synthetic.template import (
     APPEAL_PARTS,
     BALANCE_ROWS,
     PERSON_COLUMNS,
-    outcomes,
-    part_outcomes,
+    table_outcomes,
+    table_parts,
 )
 from synthetic.truth import Figures, PublisherError, ReportTruth
 
@@ -61,7 +61,7 @@ def error_total_cell(rng: random.Random, truth: ReportTruth, full: Figures) -> P
     """A wrong 总计 cell: its row's column sum fails, and the total column's balance or outcome sum."""
     if not truth.applications:
         return None
-    rows = [r for r in outcomes(truth.template_version) if truth.applications.get((r, "total")) is not None]
+    rows = [r for r in table_outcomes(truth) if truth.applications.get((r, "total")) is not None]
     if not rows:
         return None
     row = rng.choice(rows)
@@ -71,7 +71,7 @@ def error_total_cell(rng: random.Random, truth: ReportTruth, full: Figures) -> P
     breaks = [("app_columns_sum", row)]
     if row in BALANCE_ROWS:
         breaks.append(("app_balance", "total"))
-    if row in part_outcomes(truth.template_version) or row == "total_processed":
+    if row in table_parts(truth) or row == "total_processed":
         breaks.append(("app_outcomes_sum", "total"))
     return PublisherError("total_cell", f"{row} 总计 off by {d:+d}", tuple(breaks))
 
@@ -82,7 +82,7 @@ def error_column_cell(rng: random.Random, truth: ReportTruth, full: Figures) -> 
         return None
     printed = [
         (r, c)
-        for r in part_outcomes(truth.template_version)
+        for r in table_parts(truth)
         for c in PERSON_COLUMNS
         if truth.applications.get((r, c)) is not None
     ]

@@ -17,6 +17,7 @@ from synthetic.template import (
     APPLICANTS,
     BALANCE_ROWS,
     PERSON_COLUMNS,
+    SINGLE_OTHER,
     outcomes,
     part_outcomes,
 )
@@ -39,16 +40,17 @@ def total(values: list[Number | None]) -> Number | None:
     return sum(values)  # type: ignore[arg-type]
 
 
-def application_checks(template: str, cells: Cells) -> Checks:
+def application_checks(template: str, cells: Cells, single_other: bool = False) -> Checks:
+    """``single_other``: a gb2021 table printing (六)其他处理 as one row (``other_processing``)."""
     checks: Checks = {}
     if not cells:
         return checks
     for applicant in APPLICANTS:
         n, c, t, f = (cells.get((row, applicant)) for row in BALANCE_ROWS)
         checks[("app_balance", applicant)] = status(total([n, c]), total([t, f]))
-        parts = [cells.get((row, applicant)) for row in part_outcomes(template)]
+        parts = [cells.get((row, applicant)) for row in part_outcomes(template, single_other)]
         checks[("app_outcomes_sum", applicant)] = status(t, total(parts))
-    for row in outcomes(template):
+    for row in outcomes(template, single_other):
         persons = [cells.get((row, applicant)) for applicant in PERSON_COLUMNS]
         checks[("app_columns_sum", row)] = status(cells.get((row, "total")), total(persons))
     return checks
@@ -82,7 +84,7 @@ def text_checks(truth: ReportTruth) -> Checks:
 def within_report(truth: ReportTruth) -> Checks:
     """Every within-report rule (app_*, appeal_sum, text_*) with its status."""
     return {
-        **application_checks(truth.template_version, truth.applications),
+        **application_checks(truth.template_version, truth.applications, SINGLE_OTHER in truth.variants),
         **appeal_checks(truth.appeals),
         **text_checks(truth),
     }

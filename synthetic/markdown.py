@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from synthetic import prose, tables
+from synthetic.labels import printed_labels
 from synthetic.render import date_lines, title_of, traditional
 from synthetic.style import Style, to_traditional
 from synthetic.template import (
@@ -35,7 +36,7 @@ from synthetic.template import (
     ITEM_NOTES,
     LOCAL_ITEM,
     OUTCOME_LABELS,
-    outcomes,
+    table_outcomes,
 )
 from synthetic.truth import ReportTruth
 
@@ -67,15 +68,15 @@ class Row:
 # --- the truth of the defects ----------------------------------------------------------------------
 
 
-def sequences(section: str, template: str) -> list[str]:
-    """The template's rows of a table, in order (contract §3; the local extra row not among them)."""
+def sequences(section: str, truth: ReportTruth) -> list[str]:
+    """The report's rows of a table, in order (contract §3; the local extra row not among them)."""
     if section == "applications":
-        return list(outcomes(template))
+        return list(table_outcomes(truth))
     clause = section.removeprefix("article20.")
-    return next(list(items) for c, items, _ in ARTICLE20[template] if c == clause)
+    return next(list(items) for c, items, _ in ARTICLE20[truth.template_version] if c == clause)
 
 
-def recoverable(rows: list[Row], template: str) -> set[int]:
+def recoverable(rows: list[Row], truth: ReportTruth) -> set[int]:
     """Indexes (in ``rows``, one table's data rows) of the lost rows their place decides.
 
     A run of lost rows between two labelled rows (or the table's start or end) is decided where
@@ -91,7 +92,7 @@ def recoverable(rows: list[Row], template: str) -> set[int]:
         while last < len(rows) and rows[last].lost:
             last += 1
         section = rows[n].key[0] if rows[n].key else ""
-        order = sequences(section, template)
+        order = sequences(section, truth)
         before = rows[n - 1].key[1] if n else None
         after = rows[last].key[1] if last < len(rows) else None
         low = 0 if before is None else order.index(before) + 1 if before in order else None
@@ -160,13 +161,16 @@ def label_codes(truth: ReportTruth, style: Style) -> dict[str, tuple[str, str]]:
     """Each printed row label to its (table, code), from the template's labels as the grids print them."""
     template = truth.template_version
     labels = ITEM_LABELS_GB2021 if template == "gb2021" else ITEM_LABELS
+    slips = printed_labels(truth)  # as the grids print them
     found: dict[str, tuple[str, str]] = {}
     for clause, items, _ in ARTICLE20[template]:
         for item in (*items, LOCAL_ITEM) if clause == "一" else items:
-            text = labels[item] + (ITEM_NOTES.get(item, "") if style.header_notes else "")
+            label = slips.get(("article20", item), labels[item])
+            text = label + (ITEM_NOTES.get(item, "") if style.header_notes else "")
             found[tables.parens(text, style)] = (f"article20.{clause}", item)
-    for outcome in outcomes(template):
-        found[tables.parens(OUTCOME_LABELS[outcome], style)] = ("applications", outcome)
+    for outcome in table_outcomes(truth):
+        label = slips.get(("applications", outcome), OUTCOME_LABELS[outcome])
+        found[tables.parens(label, style)] = ("applications", outcome)
     return found
 
 
@@ -225,7 +229,7 @@ def spoil(
     for row in data:
         by_table.setdefault(row.key[0], []).append(row)  # type: ignore[index]
     for members in by_table.values():
-        decided = recoverable(members, truth.template_version)
+        decided = recoverable(members, truth)
         for n, row in enumerate(members):
             if row.lost and n not in decided:
                 unmap(truth, row, "", style.script, unmapped)

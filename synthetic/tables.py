@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+from synthetic.labels import printed_labels
 from synthetic.shapes import Cell, Grid, Row
 from synthetic.style import Style
 from synthetic.template import (
@@ -37,7 +38,7 @@ from synthetic.template import (
     PROCUREMENT_LABEL,
     PROCUREMENT_NOTES,
     RESULTS_HEADING,
-    outcomes,
+    table_outcomes,
 )
 from synthetic.truth import Number, ReportTruth, Transaction
 
@@ -91,6 +92,8 @@ def spread(cells: list[str | None], width: int = 3) -> list[Cell]:
 def article20_grid(truth: ReportTruth, style: Style, rng: random.Random) -> Grid:
     template = truth.template_version
     labels = ITEM_LABELS_GB2021 if template == "gb2021" else ITEM_LABELS
+    slips = printed_labels(truth)
+    labels = {item: slips.get(("article20", item), label) for item, label in labels.items()}
     rows: list[Row] = []
     for clause, items, measures in ARTICLE20[template]:
         if (LOCAL_ITEM, measures[0]) in truth.disclosures:
@@ -140,8 +143,8 @@ def procurement_rows(
 
 
 def applications_grid(truth: ReportTruth, style: Style, rng: random.Random) -> Grid:
-    template = truth.template_version
-    rows_of = outcomes(template)
+    rows_of = table_outcomes(truth)
+    slips = printed_labels(truth)
     spanned = rows_of.index("total_processed") - rows_of.index("granted") + 1
     person, organisation, total = APPLICANT_HEADINGS[1:]
     rows: list[Row] = [
@@ -153,7 +156,7 @@ def applications_grid(truth: ReportTruth, style: Style, rng: random.Random) -> G
     members = {m for heading, ms in OUTCOME_GROUPS.items() for m in ms}
     for outcome in rows_of:
         values = [Cell(number_text(truth.applications[(outcome, a)], style, rng)) for a in APPLICANTS]
-        label = Cell(parens(OUTCOME_LABELS[outcome], style))
+        label = Cell(parens(slips.get(("applications", outcome), OUTCOME_LABELS[outcome]), style))
         lead: Row = []
         if outcome == "granted":
             lead.append(Cell(RESULTS_HEADING, rowspan=spanned))

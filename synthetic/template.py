@@ -55,9 +55,17 @@ def outcomes(template: str, single_other: bool = False) -> tuple[str, ...]:
     return (*INTAKE, *part_outcomes(template, single_other), "total_processed", "carried_forward")
 
 
-def single_other(template: str, cells: dict) -> bool:
-    """A gb2021 table whose (六)其他处理 is one row: its cells hold ``other_processing``."""
-    return template == "gb2021" and any(key[0] == "other_processing" for key in cells)
+SINGLE_OTHER = "other_single_row"  # the truth's variant: a gb2021 table printing (六)其他处理 as one row
+
+
+def table_outcomes(truth) -> tuple[str, ...]:
+    """The rows of a report's applications table: its template's, or with (六) as one row."""
+    return outcomes(truth.template_version, SINGLE_OTHER in truth.variants)
+
+
+def table_parts(truth) -> tuple[str, ...]:
+    """The rows of a report's applications table whose sum is (七)总计."""
+    return part_outcomes(truth.template_version, SINGLE_OTHER in truth.variants)
 
 
 BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")

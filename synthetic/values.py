@@ -20,7 +20,11 @@ For each year the generator draws the figures a publisher would print, in this o
 Local variants (a share of agencies, ``Shares.variant``): the extra row 其他主动公开文件
 (``other_documents``), and for trading centres clause (九) holding the platform's trading
 volumes (建设工程交易 …, seed 000) instead of the centre's own 政府集中采购; explanations
-inside header cells (seed 004) are drawn per report by :mod:`synthetic.style`.
+inside header cells (seed 004) are drawn per report by :mod:`synthetic.style`; a gb2021
+applications table printing (六)其他处理 as one row (``other_single_row``: its truth is
+``other_processing``, the sum of the three sub-rows it stands for), and row labels printed with a
+slip, a character dropped or swapped, a stray space, the numbering left off (``label_slips``,
+:mod:`synthetic.labels`).
 
 A wrong 总计 of 四、结转下年度继续办理 also breaks the next year's carry_continuity
 (the next year carries its columns, not the wrong total): that failure is recorded on
@@ -41,12 +45,15 @@ from decimal import Decimal
 
 from synthetic import errors
 from synthetic.blanks import blank_cells
+from synthetic.labels import SLIPS
 from synthetic.template import (
     APPEAL_KINDS,
     APPEAL_PARTS,
     ARTICLE20,
     LOCAL_ITEM,
+    OTHER,
     PERSON_COLUMNS,
+    SINGLE_OTHER,
     outcomes,
     part_outcomes,
     template_for_year,
@@ -167,6 +174,8 @@ class Profile:
     states_requests: bool  # the prose repeats 收到申请N件
     states_trading: bool  # the prose gives the year's trading volume
     zero_blank: bool  # leaves zeros blank when it leaves cells blank
+    single_other: bool = False  # gb2021: prints (六)其他处理 as one row, as gb2019 did
+    label_slips: bool = False  # prints a few row labels with a slip (synthetic.labels)
 
 
 @dataclass
@@ -198,6 +207,7 @@ def draw_profile(rng: random.Random, agency: Agency, shares: Shares) -> Profile:
         states_requests=rng.random() < 0.5,
         states_trading=trading and rng.random() < 0.6,
         zero_blank=rng.random() < 0.5,
+        **local_labels(agency, local),
     )
 
 
@@ -219,6 +229,14 @@ def published_date(rng: random.Random, year: int) -> dt.date:
 
 
 # --- applications and appeals ------------------------------------------------------------------
+
+
+def local_labels(agency: Agency, local: bool) -> dict[str, bool]:
+    """An agency's local label habits ((六) as one row, slips), for a share of the agencies with local
+    variants, drawn from a stream of the agency's own so the corpus's other draws stay as they were."""
+    own = random.Random(f"local_labels:{agency.region_code}:{agency.name}")
+    single, slips = own.random() < 0.4, own.random() < 0.4
+    return {"single_other": local and single, "label_slips": local and slips}
 
 
 def applications(
@@ -246,7 +264,11 @@ def applications(
         cells[("carried_forward", column)] = forward
         for outcome, n in zip(parts, split(rng, processed, weights), strict=True):
             cells[(outcome, column)] = n
-    for outcome in outcomes(template):
+    single = template == "gb2021" and profile.single_other
+    if single:  # (六) as one row: the sum of the sub-rows it stands for (the same draws as theirs)
+        for column in PERSON_COLUMNS:
+            cells[("other_processing", column)] = sum(cells.pop((o, column)) for o in OTHER["gb2021"])
+    for outcome in outcomes(template, single):
         cells[(outcome, "total")] = sum(cells[(outcome, c)] for c in PERSON_COLUMNS)
     return cells
 
@@ -510,6 +532,10 @@ def agency_reports(
                 truth.variants.extend((f"amount_{printed}", f"amount_header_{unit or 'none'}"))
             if profile.other_documents:
                 truth.variants.append("other_documents")
+            if template == "gb2021" and profile.single_other:
+                truth.variants.append(SINGLE_OTHER)
+            if profile.label_slips:
+                truth.variants.append(SLIPS)
         prose_facts(rng, truth, profile, full, state)
         if template != "pre2019" and rng.random() < shares.blank:
             blank_cells(rng, truth, profile.zero_blank)

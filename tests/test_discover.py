@@ -40,7 +40,7 @@ def test_discovery_registers_reports_with_their_sidecars(tmp_path, monkeypatch) 
         ("landing/b/c.TXT", ".txt", None),
         ("landing/b/d.txt", ".txt", None),
     ]
-    assert found.skipped == ["landing/b/notes.csv"]
+    assert found.skipped == ["landing/b/notes.csv", "landing/b/orphan.txt.meta.json"]  # a sidecar of nothing
     listing = list_files("landing")
     assert listing.source_path == [f.source_path for f in found.files]
     assert listing.size_bytes == [f.size_bytes for f in found.files] == [14, 1, 1]

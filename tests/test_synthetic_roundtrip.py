@@ -200,7 +200,8 @@ COVERAGE = [
             amount_header_亿元 amount_header_none blank_zeros blank_rows blank_cells title_year_name
             title_name_year_du title_unqualified title_alias date_signature date_text_chinese number_fullwidth
             number_thousands number_plus number_spaces utf8_bom th_headers spacer_row wrap_labels no_title
-            meta_title meta_pubdate nav_big written_生成日期 logo_h1 title_guanyu title_two_lines"""
+            meta_title meta_pubdate nav_big written_生成日期 logo_h1 title_guanyu title_two_lines
+            other_single_row label_slips"""
         )
     ),
     *(

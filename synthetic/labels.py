@@ -1,0 +1,82 @@
+"""Row labels as a careless publisher prints them: a character dropped or two swapped, a stray space,
+the numbering left off (a local variant, ``Shares.variant``; the truth's variant ``label_slips``).
+
+Only slips a careful reader still resolves are printed, so the truth keeps every row's code: one
+character dropped or swapped only in a label of at least :data:`SHORTEST` characters (not counting
+its numbering or its note in brackets: 予以公开, never 其他 or 总计, which one slip could make
+another word), spaces and numbering in any. The local extra row 其他主动公开文件 is never slipped (it
+has no place in the template's order to be recognised by).
+
+Each report's slips come from a stream of their own (seeded by the agency and the year), so the
+corpus's other draws stay as they were and every renderer (page, text, Word, PDF, markdown) prints
+the same labels.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from functools import cache
+
+from synthetic.template import ARTICLE20, ITEM_LABELS, ITEM_LABELS_GB2021, OUTCOME_LABELS, table_outcomes
+from synthetic.truth import ReportTruth
+
+SLIPS = "label_slips"  # the truth's variant tag
+SHORTEST = 4
+NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
+QUOTES = "“”"
+
+
+def core(text: str) -> str:
+    """The words of a label without numbering: up to its note in brackets."""
+    return text.split("（")[0]
+
+
+def slip(label: str, rng: random.Random) -> str:
+    """``label`` printed with one slip a reader resolves (see the module's docstring)."""
+    numbering = NUMBERING.match(label)
+    prefix = numbering.group() if numbering else ""
+    text = label[len(prefix) :]
+    words = core(text)
+    kinds = ["spaces"] + (["numbering"] if prefix else [])
+    if len(words.strip(QUOTES)) >= SHORTEST:
+        kinds += ["drop", "swap"]
+    kind = rng.choice(kinds)
+    if kind == "numbering":
+        return text
+    if kind == "spaces":
+        at = rng.randint(1, len(text) - 1)
+        return prefix + text[:at] + " " + text[at:]
+    if kind == "swap":
+        i = rng.choice([i for i in range(len(words) - 1) if words[i] != words[i + 1]])
+        return prefix + words[:i] + words[i + 1] + words[i] + text[i + 2 :]
+    i = rng.randrange(len(words))
+    return prefix + text[:i] + text[i + 1 :]
+
+
+def printed_labels(truth: ReportTruth) -> dict[tuple[str, str], str]:
+    """The slipped labels of a report with ``label_slips``: ('applications', outcome) or
+    ('article20', item) to the label printed; empty for every other report."""
+    if SLIPS not in truth.variants:
+        return {}
+    return dict(
+        _printed(
+            truth.template_version,
+            truth.agency.region_code,
+            truth.agency.name,
+            truth.report_year,
+            tuple(table_outcomes(truth)),
+        )
+    )
+
+
+@cache
+def _printed(
+    template: str, region: str, name: str, year: int, rows: tuple[str, ...]
+) -> tuple[tuple[tuple[str, str], str], ...]:
+    rng = random.Random(f"label_slips:{region}:{name}:{year}")
+    items = ITEM_LABELS_GB2021 if template == "gb2021" else ITEM_LABELS
+    labels = {("applications", code): OUTCOME_LABELS[code] for code in rows}
+    labels |= {("article20", item): items[item] for _clause, its, _m in ARTICLE20[template] for item in its}
+    chosen = rng.sample(sorted(labels), rng.randint(1, 3))
+    return tuple((key, slip(labels[key], rng)) for key in chosen)
