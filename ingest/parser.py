@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ingest import places
 from ingest.decode import Decoded, decode_bytes, repair_mojibake
 from ingest.errors import RejectedFile
 from ingest.formats import sniff_format
@@ -205,6 +206,7 @@ def parse_document(raw: RawFile, decoded: Decoded | None, doc: Document | None =
         encoding=decoded.encoding if decoded is not None else None,  # a document: no text encoding
         source_shape=doc.shape if tables.has_tables or tables.unmapped else "prose",
         url=sidecar.get("url"),
+        agency_key=places.agency_key(agency.name, agency.region.code if agency.region else None),
         warnings=warnings,
         disclosures=tables.disclosures + prose.disclosures,
         applications=tables.applications + prose.applications,

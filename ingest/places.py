@@ -7,7 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from ingest.regions import Region, all_regions
+from ingest import vocabulary as vocab
+from ingest.regions import Region, all_regions, by_code
+from ingest.script import to_simplified
+from ingest.text import fold_width
 
 SUFFIXES = (
     "特别行政区",
@@ -175,3 +178,72 @@ def mentioned_regions(lines: list[str]) -> Counter[Region]:
             for region in idx.full[name]:
                 counts[region] += 1
     return counts
+
+
+# --- agency identity (contract §3 dim_agency: an agency is its place and its body) ---------------
+
+KEY_SEPARATOR = "|"
+
+
+@cache
+def identity_rewrites() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The body rewrites of ``vocabulary/agency_identity.yaml``, compiled, in order."""
+    return tuple(
+        (re.compile(rule["pattern"]), rule["replace"]) for rule in vocab.load("agency_identity")["rewrites"]
+    )
+
+
+@lru_cache(maxsize=1 << 12)
+def place_prefixes(region_code: str) -> tuple[tuple[str, str], ...]:
+    """(name, level) of a region and of the regions above it, full and short (江苏省, 江苏,
+    南京市, 南京, 江宁区, 江宁), longest first: the places a name of one of its agencies may
+    start with."""
+    region = by_code().get(region_code)
+    if region is None:
+        return ()
+    levels = {"province": region.province, "prefecture": region.prefecture, "county": region.county}
+    found = {(name, level) for level, name in levels.items() if name}
+    found |= {(stem, level) for name, level in found if (stem := short_name(name))}
+    return tuple(sorted(found, key=lambda pair: len(pair[0]), reverse=True))
+
+
+def strip_prefixes(text: str, prefixes: tuple[tuple[str, str], ...]) -> str:
+    """``text`` without the places it starts with, one after another, each level once (江宁区江宁
+    街道…: the second 江宁 is the street's, not the district's)."""
+    done: set[str] = set()
+    while found := next((p for p in prefixes if p[1] not in done and text.startswith(p[0])), None):
+        text = text[len(found[0]) :]
+        done.add(found[1])
+    return text
+
+
+def strip_places(name: str, region_code: str) -> str:
+    """What follows the places at the start of ``name``, its region's or those above it
+    (南京市江宁区人民政府, 江宁区人民政府 → 人民政府; 苏州工业园区 → 工业园区), in either script:
+    a traditional name's places are read through its simplified form."""
+    prefixes = place_prefixes(region_code)
+    rest, simplified = strip_prefixes(name, prefixes), to_simplified(name)
+    if simplified != name and len(simplified) == len(name):  # 北京市東城區…: 北京市 is either script's
+        rest = min(rest, strip_prefixes(simplified, prefixes), key=len)
+    return rest
+
+
+@lru_cache(maxsize=1 << 14)
+def agency_body(name: str, region_code: str) -> str:
+    """The body of an agency's name, whatever its spelling: no places at its start, simplified,
+    half-width, without spaces, rewritten by the identity vocabulary (苏州工业园区管委会 → 工业园区,
+    江宁区政府办公室 → 人民政府办公室)."""
+    body = to_simplified(strip_places(re.sub(r"\s+", "", fold_width(name)), region_code))
+    for pattern, replacement in identity_rewrites():
+        body = pattern.sub(replacement, body)
+    return body
+
+
+def agency_key(name: str, region_code: str | None) -> str:
+    """One agency's identity across its names: its region code and its body (430421|人民政府).
+
+    Where no region is known the name is its own place: the whole name, normalised, is the key
+    (``|`` + the name's body would join every unplaced 人民政府)."""
+    if region_code is None:
+        return KEY_SEPARATOR + to_simplified(re.sub(r"\s+", "", fold_width(name)))
+    return region_code + KEY_SEPARATOR + agency_body(name, region_code)

@@ -129,6 +129,8 @@ class ParsedReport:
     source_shape: str  # 'html' | 'text_cells' | 'text_pipes' | 'text_tabs' | 'prose' (or a reader's)
     source_format: str = "text"  # the form it came in: ingest.formats.SOURCE_FORMATS
     url: str | None = None
+    # one agency whatever its spelling: region code | normalised body (ingest.places.agency_key)
+    agency_key: str | None = None
     warnings: list[ParseWarning] = field(default_factory=list)
     disclosures: list[DisclosureFact] = field(default_factory=list)
     applications: list[ApplicationFact] = field(default_factory=list)

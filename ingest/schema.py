@@ -64,6 +64,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "agency_name_raw": pl.String(),
         "agency_name_source": pl.String(),
         "agency_aliases": pl.List(pl.String()),
+        "agency_key": pl.String(),  # region code | normalised body: one agency whatever its spelling
         "agency_type": pl.String(),
         "admin_level": pl.String(),
         "region_code": pl.String(),

@@ -11,15 +11,26 @@ Some prefecture agencies print their title without the place (市公共资源交
 names the place so the parser can qualify it.
 
 Names are drawn without replacement from every (division, kind) pair, shuffled by the
-seed: one corpus never holds two agencies of one name.
+seed: one corpus never holds two agencies of one name. A share of the governments drawn
+are a development zone's management committee instead (衡阳高新技术产业开发区管理委员会), the
+zone of that place (a government in the contract's sense).
+
+One agency, many names (contract §3 dim_agency): :func:`printed_forms` gives the other ways
+an agency prints its name, which :class:`NamePlan` spreads over its years: with and without
+its parent places (衡阳市衡阳县人民政府 / 衡阳县人民政府, 湖南省衡阳市… / 衡阳市…), a zone with and
+without its committee (…开发区管理委员会 / …开发区管委会 / …开发区), and, for an agency whose
+portal prints traditional script, some years in simplified. Only forms that name the same place
+on their own are used (a county name found in several provinces needs its prefecture).
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ingest.places import region_of_name, short_name
 from ingest.regions import Region, all_regions, by_code
+from synthetic.style import Style
 from synthetic.truth import Agency
 
 
@@ -119,6 +130,13 @@ TYPE_WEIGHTS = {
 PROVINCE_PREFIX_SHARE = 0.25  # 湖南省衡阳市… rather than 衡阳市…
 UNQUALIFIED_SHARE = 0.08  # title without its place: 市公共资源交易中心
 ALIAS_SHARE = 0.3  # 黄冈市政务服务和大数据管理局(黄冈市公共资源交易监督管理局): a second name in parentheses
+ZONE_SHARE = 0.3  # governments of a prefecture or county drawn as its development zone's committee
+# a zone is named by its place's short name: 衡阳高新技术产业开发区, 汶上经济开发区
+ZONE_NAMES = {"prefecture": ("{}高新技术产业开发区", "{}经济技术开发区"), "county": ("{}经济开发区",)}
+COMMITTEE = ("管理委员会", "管委会", "")  # the zone's body, printed in full, short, or left out
+COMMITTEE_SHORT = "管委会"  # how the prose calls a zone's committee
+KEEP_NAME = 0.6  # a varying agency prints last year's name again
+SIMPLIFIED_YEAR_SHARE = 0.5  # of a varying traditional-script agency's years, printed in simplified
 
 
 def kinds_of(region: Region) -> tuple[Kind, ...]:
@@ -143,6 +161,7 @@ class AgencyPool:
     """Agencies drawn without replacement, deterministically for a seed."""
 
     def __init__(self, seed: int) -> None:
+        self.zones = random.Random(f"zones-{seed}")  # its own stream: the other draws stay as they were
         rng = random.Random(f"agencies-{seed}")
         self.pools: dict[str, list[tuple[int, int]]] = {t: [] for t in TYPE_WEIGHTS}
         regions = all_regions()
@@ -165,7 +184,10 @@ class AgencyPool:
         r_index, k_index = self.pools[agency_type][self.taken[agency_type]]
         self.taken[agency_type] += 1
         region = all_regions()[r_index]
-        return make_agency(region, kinds_of(region)[k_index], rng)
+        agency = make_agency(region, kinds_of(region)[k_index], rng)
+        if agency_type == "government" and self.zones.random() < ZONE_SHARE:
+            return make_zone(region, self.zones) or agency
+        return agency
 
 
 def make_agency(region: Region, kind: Kind, rng: random.Random) -> Agency:
@@ -190,3 +212,97 @@ def make_agency(region: Region, kind: Kind, rng: random.Random) -> Agency:
         place=region.name,
         aliases=aliases,
     )
+
+
+def make_zone(region: Region, rng: random.Random) -> Agency | None:
+    """The committee of a development zone of ``region``, where the zone's name places it there."""
+    stem = short_name(region.name)
+    if region.level not in ZONE_NAMES or stem is None:
+        return None
+    zone = rng.choice(ZONE_NAMES[region.level]).format(stem)
+    if any(region_of_name(zone + body) != region for body in COMMITTEE):
+        return None
+    name = zone + COMMITTEE[0]
+    return Agency(
+        name=name,
+        title_name=name,
+        short_name=COMMITTEE_SHORT,
+        agency_type="government",
+        admin_level=region.level,
+        region_code=region.code,
+        place=region.name,
+    )
+
+
+def place_chains(region: Region) -> list[str]:
+    """The ways to name ``region`` at the start of a name, the longest first (湖南省衡阳市衡阳县,
+    衡阳市衡阳县, 衡阳县)."""
+    chain = [region.province, region.prefecture, region.county]
+    names = [name for name in chain if name]
+    return ["".join(names[start:]) for start in range(len(names))]
+
+
+def printed_forms(agency: Agency) -> tuple[str, ...]:
+    """The names one agency may print, its own first: with and without its parent places, a zone
+    with and without its committee. Each names the agency's place on its own (the parser reads
+    it back to the same region). An agency whose title leaves its place out or names a second agency keeps
+    its one name."""
+    if agency.aliases or agency.title_name != agency.name:
+        return (agency.name,)
+    region = by_code()[agency.region_code]
+    if agency.short_name == COMMITTEE_SHORT:
+        zone = agency.name.removesuffix(COMMITTEE[0])
+        forms = [zone + body for body in COMMITTEE]
+    else:
+        chains = place_chains(region)
+        prefix = next((chain for chain in chains if agency.name.startswith(chain)), None)
+        if prefix is None:
+            return (agency.name,)
+        body = agency.name[len(prefix) :]
+        forms = [chain + body for chain in chains]
+    others = [form for form in forms if form != agency.name and region_of_name(form) == region]
+    return (agency.name, *others)
+
+
+class NamePlan:
+    """How one agency prints its name year by year (``shares.names`` of agencies vary it).
+
+    The plan is drawn from its own random stream when the agency's years are known, so the
+    other draws of the corpus stay as they were; the canonical name is that of the last year
+    the corpus holds (``budget``: how many of its reports it holds at most).
+    """
+
+    def __init__(self, agency: Agency, rng: random.Random, share: float, budget: int) -> None:
+        self.agency = agency
+        self.rng = rng
+        self.forms = printed_forms(agency)
+        self.varies = rng.random() < share and len(self.forms) > 1
+        self.budget = budget
+        self.plan: dict[int, Agency] = {}
+        self.simplified: set[int] = set()
+
+    def agency_in(self, year: int, span: range) -> Agency:
+        """The agency as its report of ``year`` (one of ``span``) prints it."""
+        if not self.varies:
+            return self.agency
+        if not self.plan:
+            names, name = {}, self.rng.choice(self.forms)
+            for y in span:  # a name is kept a few years, then another is printed
+                name = name if self.rng.random() < KEEP_NAME else self.rng.choice(self.forms)
+                names[y] = name
+            if len(set(names.values())) == 1 and len(span) > 1:  # a plan that varies does vary
+                names[span[-1]] = self.rng.choice([f for f in self.forms if f != names[span[0]]])
+            canonical = names[span[min(len(span), self.budget) - 1]]
+            self.plan = {
+                y: replace(self.agency, name=name, title_name=name, canonical=canonical)
+                for y, name in names.items()
+            }
+            self.simplified = {y for y in span if self.rng.random() < SIMPLIFIED_YEAR_SHARE}
+        return self.plan[year]
+
+    def style_in(self, year: int, style: Style) -> Style:
+        """A traditional-script portal's report of ``year`` printed in simplified, where the plan says."""
+        if not self.varies or style.script != "traditional" or year not in self.simplified:
+            return style
+        encoding = "utf-8" if style.encoding == "big5" else style.encoding
+        return replace(style, script="simplified", encoding=encoding)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synthetic.agencies import AgencyPool
+from synthetic.agencies import AgencyPool, NamePlan
 from synthetic.render import render, sidecar_json
 from synthetic.style import draw_habits, draw_style
 from synthetic.truth import BadFile, ReportTruth, to_json
@@ -103,10 +103,12 @@ def iter_corpus(n: int, seed: int, shares: Shares | None = None, bad_share: floa
         rng = random.Random(f"agency-{seed}-{index}")
         agency = pool.draw(master)
         habits = draw_habits(rng, agency, shares.traps)
-        for truth in agency_reports(rng, agency, shares):
+        names = NamePlan(agency, random.Random(f"names-{seed}-{index}"), shares.names, n - reports)
+        for truth in agency_reports(rng, agency, shares, named=names.agency_in):
             if reports >= n:
                 break
             style = draw_style(rng, habits, truth.template_version, shares.variant)
+            style = names.style_in(truth.report_year, style)
             rendered = render(truth, style, rng)
             year = truth.report_year
             truth.path = f"{year}/a{index:06d}_{year}{rendered.extension}"

@@ -36,6 +36,15 @@ class Agency:
     region_code: str
     place: str  # the place name the prose mentions (衡阳市), for names that leave it out
     aliases: tuple[str, ...] = ()  # other names the title gives in parentheses (seed 004)
+    # One agency, many names (contract §3): the agency prints its name differently across years
+    # (with or without its parent place, a zone with or without 管委会); ``name`` is this report's,
+    # ``canonical`` the warehouse's agency_name (its most recent report's name; "" when it never varies).
+    canonical: str = ""
+
+    @property
+    def identity(self) -> str:
+        """The agency, whatever this report's name: its canonical name."""
+        return self.canonical or self.name
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -71,6 +71,7 @@ class Shares:
     blank: float = 0.10  # reports with blank cells
     variant: float = 0.25  # agencies with local variants (其他主动公开文件, (九) trading volumes, notes)
     traps: float = 0.05  # agencies whose pages use layouts known to trip the parser (synthetic.style)
+    names: float = 0.15  # agencies printing their name differently across years (synthetic.agencies)
 
 
 # Mean new requests a year, by agency type and level.
@@ -499,16 +500,24 @@ def next_state(truth: ReportTruth, full: Figures, state: State) -> State:
 
 
 def agency_reports(
-    rng: random.Random, agency: Agency, shares: Shares, years: range | None = None
+    rng: random.Random,
+    agency: Agency,
+    shares: Shares,
+    years: range | None = None,
+    named: Callable[[int, range], Agency] | None = None,
 ) -> Iterator[ReportTruth]:
-    """The truths of one agency's consecutive reports (rendering fields left for the renderer)."""
+    """The truths of one agency's consecutive reports (rendering fields left for the renderer).
+
+    ``named`` gives the agency as its report of a year (of the span) names it, where its
+    name varies across years (synthetic.agencies.NamePlan); the figures are the agency's own."""
     profile = draw_profile(rng, agency, shares)
     state = State()
-    for year in years or report_span(rng):
+    span = years or report_span(rng)
+    for year in span:
         template = template_for_year(year)
         truth = ReportTruth(
             path="",
-            agency=agency,
+            agency=named(year, span) if named else agency,
             report_year=year,
             template_version=template,
             published_date=published_date(rng, year),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from dataclasses import replace
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -289,9 +290,10 @@ def test_generation_is_deterministic_per_seed(tmp_path: Path) -> None:
 
 
 def chains(truths: list[ReportTruth]) -> dict[str, list[ReportTruth]]:
+    """Each agency's reports, whatever name each of them prints (Agency.identity)."""
     found: dict[str, list[ReportTruth]] = defaultdict(list)
     for truth in truths:
-        found[truth.agency.name].append(truth)
+        found[truth.agency.identity].append(truth)
     return found
 
 
@@ -302,7 +304,8 @@ def test_agencies_publish_in_consecutive_years_and_carry_their_figures(tmp_path:
     for name, reports_of in chains(truths).items():
         years = [t.report_year for t in reports_of]
         assert years == list(range(years[0], years[0] + len(years))), name
-        assert len({t.agency for t in reports_of}) == 1
+        assert len({replace(t.agency, name="", title_name="") for t in reports_of}) == 1
+        assert reports_of[-1].agency.name == name  # the canonical name is the latest report's
         for truth in reports_of:
             expected = (
                 "pre2019"
@@ -426,7 +429,8 @@ def cross_year_failures(prior: ParsedReport, later: ParsedReport) -> set[Failure
 
 def test_the_failing_identities_are_the_injected_errors(corpus) -> None:
     parsed = {t.path: r for t, r in reports(corpus) if isinstance(r, ParsedReport)}
-    by_agency_year = {(r.agency_name, r.report_year): r for r in parsed.values()}
+    # one agency whatever name each report prints: the parser's agency_key (contract §3)
+    by_agency_year = {(r.agency_key, r.report_year): r for r in parsed.values()}
     wrong = []
     injected = 0
     for truth, report in reports(corpus):
@@ -435,7 +439,7 @@ def test_the_failing_identities_are_the_injected_errors(corpus) -> None:
             continue
         failed = within_report_failures(report)
         expected = truth.expected_failures
-        prior = by_agency_year.get((report.agency_name, report.report_year - 1))
+        prior = by_agency_year.get((report.agency_key, report.report_year - 1))
         if prior is not None:
             failed |= cross_year_failures(prior, report)
         else:  # the first year, or last year's file was rejected (a known gap): nothing to compare with
@@ -451,8 +455,10 @@ def test_the_failing_identities_are_the_injected_errors(corpus) -> None:
 def test_the_warehouse_fails_exactly_the_injected_identities(tmp_path: Path, dbt_manifest: Path) -> None:
     landing = tmp_path / "landing"
     # traps=0: every report loads, so every consecutive-year pair is formed (see KNOWN_GAPS);
-    # seed 115: the 60 reports hold every error kind (asserted below) and the three bad-file kinds
-    generate(60, 115, landing, Shares(error=0.5, blank=0.25, variant=0.5, traps=0.0), bad_share=0.08)
+    # seed 115: the 60 reports hold every error kind (asserted below) and the three bad-file kinds;
+    # names=0.5: half the agencies print their name differently across years (cross-year pairs hold)
+    shares = Shares(error=0.5, blank=0.25, variant=0.5, traps=0.0, names=0.5)
+    generate(60, 115, landing, shares, bad_share=0.08)
     truths = list(read_lines(landing / "truth.jsonl"))
     kinds = {e.kind for t in truths if isinstance(t, ReportTruth) for e in t.errors}
     assert kinds >= {*words("appeal_total total_cell column_cell text_parts text_table carry"), "inherited"}
@@ -477,6 +483,12 @@ def test_the_warehouse_fails_exactly_the_injected_identities(tmp_path: Path, dbt
             p.removeprefix(prefix): code
             for p, code in con.execute("SELECT source_path, error_code FROM audit.rejected_files").fetchall()
         }
+        agencies = {
+            name: (set(aliases), count)
+            for name, aliases, count in con.execute(
+                "SELECT agency_name, agency_aliases, report_count FROM marts.dim_agency"
+            ).fetchall()
+        }
     injected = {
         (t.path, rule, scope)
         for t in truths
@@ -487,3 +499,13 @@ def test_the_warehouse_fails_exactly_the_injected_identities(tmp_path: Path, dbt
     assert failed == injected
     assert loaded == {t.path for t in truths if isinstance(t, ReportTruth)}
     assert rejected == {t.path: t.error_code for t in truths if isinstance(t, BadFile)}
+    # one dim_agency row per agency, named as its latest report, its other names its aliases
+    of_agency = chains([t for t in truths if isinstance(t, ReportTruth)])
+    assert set(agencies) == set(of_agency)
+    varying = 0
+    for name, reports_of in of_agency.items():
+        aliases, count = agencies[name]
+        assert count == len(reports_of)
+        assert {t.agency.name for t in reports_of} - {name} <= aliases, name
+        varying += len({t.agency.name for t in reports_of}) > 1
+    assert varying >= 2

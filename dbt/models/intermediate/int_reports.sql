@@ -1,13 +1,14 @@
 {{ config(materialized='table') }}
 {#- Materialised as a table, not a view: dim_report, dim_year, int_report_pairs and their tests read
     it, and a view would run the joins again for each of them. -#}
-{#- Every parsed report with its resolved agency (int_agencies) and the name of its region. -#}
+{#- Every parsed report with its resolved agency (int_agencies: one agency whatever its spelling,
+    by agency_key) and the name of its region; agency_name is the agency's canonical name. -#}
 with reports as (
     select * from {{ ref('stg_reports') }}
 ),
 
 agencies as (
-    select agency_id, agency_name from {{ ref('int_agencies') }}
+    select agency_id, agency_key, agency_name from {{ ref('int_agencies') }}
 ),
 
 regions as (
@@ -38,5 +39,5 @@ select
     reports.url,
     reports.parse_warnings
 from reports
-left join agencies on agencies.agency_name = trim(reports.agency_name)
+left join agencies on agencies.agency_key = {{ agency_key('reports.agency_key', 'reports.agency_name') }}
 left join regions on regions.region_code = reports.region_code

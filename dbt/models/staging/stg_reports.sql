@@ -7,6 +7,7 @@ select
     cast(agency_name_raw as varchar) as agency_name_raw,
     cast(agency_name_source as varchar) as agency_name_source,
     cast(agency_aliases as varchar[]) as agency_aliases,
+    cast(agency_key as varchar) as agency_key,
     cast(agency_type as varchar) as agency_type,
     cast(admin_level as varchar) as admin_level,
     cast(region_code as varchar) as region_code,
