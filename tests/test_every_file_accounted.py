@@ -18,7 +18,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.provisional import urls
 
@@ -387,3 +387,50 @@ def test_the_listing_make_run_hands_over_keeps_the_directories_it_could_not_list
     listing = list_files(tmp_path)
     listing.unlistable.append(f"{tmp_path / 'locked'}: Permission denied")
     assert freshness.listing_of(freshness.listing_frame(listing)) == listing
+
+
+# --- pages nested deeply: read whole, or rejected saying why; never a report cut short ----------
+
+
+def parse_page(page: str):
+    from ingest.parser import parse_bytes
+    from ingest.records import RawFile
+
+    data = page.encode("utf-8")
+    return parse_bytes(RawFile("page.html", "0" * 64, len(data), ".html"), data)
+
+
+PORTAL_PAGE = (SAMPLES / "hz_gb2021_portal.html").read_text(encoding="utf-8")
+PORTAL_FACTS = parse_page(PORTAL_PAGE)
+
+
+def facts_of(report: ParsedReport) -> list[tuple]:
+    return sorted((f.outcome_code, f.applicant_type, f.value) for f in report.applications) + sorted(
+        (f.item_code, f.measure_code, f.value) for f in report.disclosures
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(min_value=0, max_value=900), st.sampled_from(["div", "span", "font", "section"]))
+def test_a_page_nested_within_the_parsers_reach_reads_as_the_page_itself(depth: int, tag: str) -> None:
+    """Past libxml2's default 256 levels a page used to be read empty (a report without facts)."""
+    start = PORTAL_PAGE.find(">", PORTAL_PAGE.lower().find("<body")) + 1
+    end = PORTAL_PAGE.lower().rfind("</body>")
+    page = (
+        PORTAL_PAGE[:start] + f"<{tag}>" * depth + PORTAL_PAGE[start:end] + PORTAL_PAGE[end:]
+    )  # never closed
+    report = parse_page(page)
+    assert isinstance(report, ParsedReport)
+    assert facts_of(report) == facts_of(PORTAL_FACTS) and len(report.applications) > 100
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(min_value=2048, max_value=20000))
+def test_a_page_nested_beyond_the_parsers_reach_is_malformed_html(depth: int) -> None:
+    outcome = parse_page(nested(PORTAL_PAGE, depth))
+    assert isinstance(outcome, Rejection)
+    assert outcome.error_code == "malformed_html"
+    assert outcome.error_message == (
+        "the page is nested too deeply for the HTML parser: its elements nest more than 2048 levels "
+        "deep, libxml2's limit, so its text cannot be read whole"
+    )
