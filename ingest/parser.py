@@ -182,7 +182,8 @@ def parse_document(raw: RawFile, decoded: Decoded | None, doc: Document | None =
     agency = resolve_agency(title, doc.lines, doc.raw_lines, sidecar, warnings)
     if agency is None:
         raise RejectedFile("no_agency", "no agency named in the title, a 来源/发布机构 line or a sidecar")
-    prose = extract_prose(doc.lines, doc.raw_lines)
+    template = template_for(tables.template_votes, year[0], tables.has_tables, warnings)
+    prose = extract_prose(doc.lines, doc.raw_lines, template)
     warnings.extend(tables.warnings)
     return ParsedReport(
         report_id=raw.report_id,
@@ -200,7 +201,7 @@ def parse_document(raw: RawFile, decoded: Decoded | None, doc: Document | None =
         report_year=year[0],
         report_year_source=year[1],
         published_date=published,
-        template_version=template_for(tables.template_votes, year[0], tables.has_tables, warnings),
+        template_version=template,
         script=doc.script,
         source_format=doc.source_format,
         encoding=decoded.encoding if decoded is not None else None,  # a document: no text encoding
@@ -212,7 +213,7 @@ def parse_document(raw: RawFile, decoded: Decoded | None, doc: Document | None =
         applications=tables.applications + prose.applications,
         appeals=tables.appeals + prose.appeals,
         transactions=tables.transactions + prose.transactions,
-        unmapped=tables.unmapped,
+        unmapped=tables.unmapped + prose.unmapped,
     )
 
 

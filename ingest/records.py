@@ -52,6 +52,10 @@ class DisclosureFact:
     row_label: str | None = None
     column_label: str | None = None
     source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
+    # prose only: a figure written as approximate (3000余条, 近百件), never compared exactly; a
+    # figure about a wider area than the agency (全区 against 本机关), not compared with its tables
+    approximate: bool = False
+    other_scope: bool = False
 
 
 @dataclass(slots=True)
@@ -64,6 +68,10 @@ class ApplicationFact:
     source_method: str
     source_text: str
     source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
+    # prose only: a figure written as approximate (3000余条, 近百件), never compared exactly; a
+    # figure about a wider area than the agency (全区 against 本机关), not compared with its tables
+    approximate: bool = False
+    other_scope: bool = False
 
 
 @dataclass(slots=True)
@@ -76,6 +84,10 @@ class AppealFact:
     source_method: str
     source_text: str
     source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
+    # prose only: a figure written as approximate (3000余条, 近百件), never compared exactly; a
+    # figure about a wider area than the agency (全区 against 本机关), not compared with its tables
+    approximate: bool = False
+    other_scope: bool = False
 
 
 @dataclass(slots=True)

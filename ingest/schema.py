@@ -96,6 +96,8 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "row_label": pl.String(),
         "column_label": pl.String(),
         "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
+        "approximate": pl.Boolean(),  # prose: written as approximate (3000余条), never compared exactly
+        "other_scope": pl.Boolean(),  # prose: about a wider area (全区 against 本机关), not compared
     },
     "application_facts": {
         "report_id": pl.String(),
@@ -105,6 +107,8 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_method": pl.String(),
         "source_text": pl.String(),
         "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
+        "approximate": pl.Boolean(),  # prose: written as approximate (3000余条), never compared exactly
+        "other_scope": pl.Boolean(),  # prose: about a wider area (全区 against 本机关), not compared
     },
     "appeal_facts": {
         "report_id": pl.String(),
@@ -114,6 +118,8 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_method": pl.String(),
         "source_text": pl.String(),
         "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
+        "approximate": pl.Boolean(),  # prose: written as approximate (3000余条), never compared exactly
+        "other_scope": pl.Boolean(),  # prose: about a wider area (全区 against 本机关), not compared
     },
     "transaction_facts": {
         "report_id": pl.String(),

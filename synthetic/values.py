@@ -465,9 +465,12 @@ def prose_facts(
     requests = full["applications"].get(("new_received", "total"))
     if truth.template_version == "pre2019":
         truth.prose_applications[("new_received", "total")] = poisson(rng, profile.requests)
-        if rng.random() < 0.75:
+        draw = rng.random()
+        if draw < 0.75:
             kinds = APPEAL_KINDS if rng.random() < 0.8 else APPEAL_KINDS[:1]
             truth.prose_appeals = {(k, "total"): 0 for k in kinds}
+        else:  # 因政府信息公开申请行政复议N件 (1-3, from the same draw: the stream stays as it was)
+            truth.prose_appeals = {("administrative_review", "total"): 1 + int((draw - 0.75) * 12)}
     else:
         if profile.states_requests and requests is not None:
             truth.prose_applications[("new_received", "total")] = requests

@@ -7,5 +7,7 @@ select
     value,
     source_method,
     source_text,
-    source_page
+    source_page,
+    approximate,
+    other_scope
 from {{ ref('stg_application_facts') }}

@@ -3,13 +3,18 @@
     outcome_code.applicant_type (applications), appeal_kind.result_code (appeals) and
     item_code.measure_code (disclosures; .channel appended when not 'all'). When the
     prose states one cell several times, the statement farthest from the table wins,
-    so any disagreement is a fail. -#}
+    so any disagreement is a fail. A prose figure about a wider area than the agency
+    (other_scope: 全区 against 本机关) is never compared; an approximate one (3000余条)
+    is compared only where the cell has no exact statement, and then not exactly: its
+    row is not_assessable, with both figures shown. -#}
 with facts as (
-    select report_id, outcome_code || '.' || applicant_type as scope, value, source_method
+    select report_id, outcome_code || '.' || applicant_type as scope, value, source_method,
+           approximate, other_scope
     from {{ ref('int_applications') }}
     where {{ in_identity_scope() }}
     union all
-    select report_id, appeal_kind || '.' || result_code as scope, value, source_method
+    select report_id, appeal_kind || '.' || result_code as scope, value, source_method,
+           approximate, other_scope
     from {{ ref('stg_appeal_facts') }}
     where {{ in_identity_scope() }}
     union all
@@ -18,7 +23,9 @@ with facts as (
         item_code || '.' || measure_code
             || case when coalesce(channel, 'all') <> 'all' then '.' || channel else '' end as scope,
         value,
-        source_method
+        source_method,
+        approximate,
+        other_scope
     from {{ ref('stg_disclosure_facts') }}
     where {{ in_identity_scope() }}
 ),
@@ -27,11 +34,13 @@ prose as (
     select
         report_id,
         scope,
-        min(value) as low,
-        max(value) as high,
-        count(*) - count(value) as blanks
+        min(value) filter (where not coalesce(approximate, false)) as low,
+        max(value) filter (where not coalesce(approximate, false)) as high,
+        count(*) filter (where not coalesce(approximate, false)) as exact_rows,
+        count(*) filter (where not coalesce(approximate, false) and value is null) as blanks,
+        max(value) filter (where coalesce(approximate, false)) as approximate_value
     from facts
-    where source_method = 'prose' and scope is not null
+    where source_method = 'prose' and scope is not null and not coalesce(other_scope, false)
     group by report_id, scope
 ),
 
@@ -46,7 +55,9 @@ compared as (
     select
         prose.report_id,
         prose.scope,
+        prose.exact_rows = 0 as approximate,
         case
+            when prose.exact_rows = 0 then prose.approximate_value
             when prose.blanks > 0 then null
             when abs(prose.high - tabled.table_value) >= abs(prose.low - tabled.table_value)
                 then prose.high
@@ -56,8 +67,20 @@ compared as (
     from prose
     inner join tabled
         on tabled.report_id = prose.report_id and tabled.scope = prose.scope
+),
+
+checked as (
+    select
+        {{ identity_columns('text_table_agreement', 'scope', 'prose_value', 'table_value') }},
+        approximate
+    from compared
 )
 
 select
-    {{ identity_columns('text_table_agreement', 'scope', 'prose_value', 'table_value') }}
-from compared
+    report_id,
+    rule_code,
+    scope,
+    lhs,
+    rhs,
+    case when approximate then 'not_assessable' else status end as status
+from checked

@@ -6,6 +6,8 @@ select
     cast(value as decimal(20, 6)) as value,
     cast(source_method as varchar) as source_method,
     cast(source_text as varchar) as source_text,
-    cast(source_page as integer) as source_page
+    cast(source_page as integer) as source_page,
+    cast(coalesce(approximate, false) as boolean) as approximate,
+    cast(coalesce(other_scope, false) as boolean) as other_scope
 from {{ ref('int_applications') }} as f
 where {{ yearly_new_reports('f') }}

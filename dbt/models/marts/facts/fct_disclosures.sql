@@ -8,6 +8,8 @@ select
     cast(source_text as varchar) as source_text,
     cast(row_label as varchar) as row_label,
     cast(column_label as varchar) as column_label,
-    cast(source_page as integer) as source_page
+    cast(source_page as integer) as source_page,
+    cast(coalesce(approximate, false) as boolean) as approximate,
+    cast(coalesce(other_scope, false) as boolean) as other_scope
 from {{ ref('stg_disclosure_facts') }} as f
 where {{ yearly_new_reports('f') }}

@@ -1,0 +1,160 @@
+"""Prose as a person reads it: generated sentence forms (synthetic.prose) read back to their facts.
+
+Each form states its facts in the generator's own words (not the parser's vocabulary); the
+parser must find every fact with its code, value and flags (approximate, other scope), and no
+other fact, in any order of forms, numerals (Arabic or Chinese) and wordings.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.numbers import fold_width
+from ingest.prose import ProseFacts, chinese_number, extract_prose, figures
+from synthetic import prose as forms
+
+seeds = st.integers(0, 2**32 - 1)
+small = st.integers(0, 40)
+OUTCOME_CODES = sorted(forms.OUTCOME_WORDS)
+
+
+def read(text: str, template: str = "pre2019") -> ProseFacts:
+    lines = [fold_width(line) for line in text.split("\n")]
+    return extract_prose(lines, lines, template)
+
+
+def stated(facts: ProseFacts) -> dict[str, tuple[int, bool, bool]]:
+    """The facts read, keyed as synthetic.prose.Stated keys them."""
+    found: dict[str, tuple[int, bool, bool]] = {}
+
+    def put(key: str, value: Decimal | None, approximate: bool, other: bool) -> None:
+        key += "@area" if other else ""
+        assert key not in found, f"{key} read twice"
+        assert value is not None
+        found[key] = (int(value), approximate, other)
+
+    for f in facts.applications:
+        assert f.applicant_type == "total" and f.source_method == "prose"
+        put(f"applications:{f.outcome_code}", f.value, f.approximate, f.other_scope)
+    for f in facts.appeals:
+        assert f.result_code == "total"
+        put(f"appeals:{f.appeal_kind}", f.value, f.approximate, f.other_scope)
+    for f in facts.disclosures:
+        if f.item_code == "published_information":
+            put(f"published:{f.channel}", f.value, f.approximate, f.other_scope)
+        else:
+            put(f"documents:{f.item_code}.{f.measure_code}", f.value, f.approximate, f.other_scope)
+    return found
+
+
+def test_chinese_numerals() -> None:
+    assert [chinese_number(t) for t in ("十二", "一百零五", "百", "两千三百", "二十", "一万零五")] == [
+        12,
+        105,
+        100,
+        2300,
+        20,
+        10005,
+    ]
+    assert chinese_number("一二") is None
+
+
+@given(st.integers(1, 9999))
+def test_chinese_numerals_read_back(n: int) -> None:
+    assert chinese_number(forms.chinese_numeral(n)) == n
+
+
+def test_figures_are_not_article_numbers_nor_tails_of_numbers() -> None:
+    text = "依据《条例》第二十条规定，全年共受理群众和企业申请事项41.48 万件，十五个工作日内答复"
+    assert [(f.value, f.unit) for f in figures(text)] == [(Decimal("414800.00"), "件")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(seeds, small, st.dictionaries(st.sampled_from(OUTCOME_CODES), small, max_size=6), st.booleans())
+def test_requests_and_their_outcomes(
+    seed: int, received: int, outcomes: dict[str, int], uncoded: bool
+) -> None:
+    form = forms.requests_statement(random.Random(seed), received, outcomes, uncoded=3 if uncoded else None)
+    facts = read(form.text)
+    assert stated(facts) == form.facts, form.text
+    assert len(facts.unmapped) == form.unmapped, form.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(seeds, small, small, small)
+def test_summary_sentences(seed: int, received: int, processed: int, forward: int) -> None:
+    form = forms.summary_statement(random.Random(seed), received, processed, forward)
+    assert stated(read(form.text, "gb2021")) == form.facts, form.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(seeds, small, st.one_of(st.none(), small), st.one_of(st.none(), small))
+def test_appeals_sentences(seed: int, reviews: int, direct: int | None, after: int | None) -> None:
+    form = forms.appeals_statement(random.Random(seed), reviews, direct, after)
+    assert stated(read(form.text, "gb2019")) == form.facts, form.text
+
+
+def test_a_litigation_figure_of_no_kind_is_no_cell() -> None:
+    facts = read("本年度因政府信息公开被申请行政复议2件、提起行政诉讼3件。", "gb2019")
+    assert stated(facts) == {"appeals:administrative_review": (2, False, False)}
+    assert [(u.section, u.value) for u in facts.unmapped] == [("appeals", Decimal(3))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seeds,
+    st.dictionaries(st.sampled_from(sorted(forms.PART_WORDS)), st.integers(1, 5000), min_size=1, max_size=4),
+    st.sets(st.sampled_from(["all", *sorted(forms.PART_WORDS)]), max_size=2),
+    st.integers(-50, 50),
+)
+def test_a_total_and_its_channels(
+    seed: int, parts: dict[str, int], approximate: set[str], error: int
+) -> None:
+    """The total need not be the parts' sum (a publisher's error is read as printed)."""
+    if {"wechat", "weibo"} <= set(parts) and "wechat_weibo" in parts:
+        parts.pop("wechat_weibo")
+    total = max(1, sum(parts.values()) + error)
+    form = forms.published_statement(random.Random(seed), total, parts, frozenset(approximate))
+    assert stated(read(form.text)) == form.facts, form.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(seeds, st.sampled_from(["全区", "全市", "全县"]), st.integers(50, 900), small, small)
+def test_a_figure_of_the_whole_area_is_another_scope(
+    seed: int, area: str, total: int, own: int, granted: int
+) -> None:
+    form = forms.scoped_statement(random.Random(seed), area, total, own, granted)
+    assert stated(read(form.text, "gb2021")) == form.facts, form.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(seeds, st.sampled_from(["gb2019", "gb2021"]), st.integers(0, 300))
+def test_article20_documents(seed: int, template: str, count: int) -> None:
+    form = forms.documents_statement(random.Random(seed), template, count)
+    assert stated(read(form.text, template)) == form.facts, form.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a service hall's business is no request for information
+        ("全年共受理群众和企业申请事项41.48万件，共受理网上申请复工复产业务593件。", {}),
+        # outcomes are read only after a statement of requests in their paragraph
+        ("全年主动公开信息120条，同意公开的栏目有3个，部分公开5件。", {"published:all": (120, False, False)}),
+        # approximate figures are kept, flagged
+        (
+            "全年共收到政府信息公开申请近百件，其中同意公开约60件。",
+            {
+                "applications:new_received": (100, True, False),
+                "applications:granted": (60, True, False),
+            },
+        ),
+    ],
+)
+def test_sentences_read_as_a_person_reads_them(text: str, expected: dict) -> None:
+    assert stated(read(text)) == expected
