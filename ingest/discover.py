@@ -138,6 +138,17 @@ def has_control_characters(text: str) -> bool:
     return any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in text)
 
 
+def is_http_url(text: str) -> bool:
+    """An absolute http(s) URL with a host, and no white space or control character in it."""
+    if has_control_characters(text) or any(c.isspace() for c in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # an unclosed [IPv6] host, say
+        return False
+
+
 def sidecar_value_problem(key: str, value: object) -> str | None:
     """Why ``value`` cannot be what ``key`` says, or None when it can."""
     if key == "http_status":
@@ -148,12 +159,7 @@ def sidecar_value_problem(key: str, value: object) -> str | None:
     if not isinstance(value, str):
         return f"is a JSON {json_kind(value)}, not a string"
     if key in URL_KEYS:
-        parts = urlsplit(value.strip()) if not has_control_characters(value) else None
-        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            return "is not an http(s) URL"
-        if any(c.isspace() for c in value.strip()):
-            return "is not an http(s) URL (it holds white space)"
-        return None
+        return None if is_http_url(value.strip()) else "is not an http(s) URL"
     if key in DATE_KEYS:
         match = SIDECAR_DATE.match(value)
         try:

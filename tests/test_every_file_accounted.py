@@ -26,7 +26,13 @@ import dagster_project.defs.assets.ingest as ingest_assets
 from dagster_project.defs.assets.ingest import parsed_reports, report_files
 from dagster_project.runs import report_year_keys
 from dagster_project.warehouse import DuckDBWarehouse, LandingDir
-from ingest.discover import MAX_AGENCY_NAME, check_sidecar, discover_files, sidecar_value_problem
+from ingest.discover import (
+    MAX_AGENCY_NAME,
+    SIDECAR_CHECKED,
+    check_sidecar,
+    discover_files,
+    sidecar_value_problem,
+)
 from ingest.errors import ERROR_CODES
 from ingest.pipeline import parse_files
 from ingest.records import ParsedReport, Rejection
@@ -298,6 +304,19 @@ def test_a_permission_error_when_reading_is_unreadable(tmp_path: Path, monkeypat
 def test_every_http_url_is_a_url(url: str) -> None:
     assert sidecar_value_problem("url", url) is None
     assert sidecar_value_problem("final_url", url) is None
+
+
+@given(st.sampled_from(SIDECAR_CHECKED), st.one_of(st.text(), st.integers(), st.none(), st.lists(st.text())))
+def test_any_value_of_any_key_is_checked_without_failing(key: str, value: object) -> None:
+    problem = sidecar_value_problem(key, value)
+    assert problem is None or problem.startswith(("is ", "holds "))
+    sidecar = check_sidecar({key: value}, "s.meta.json")
+    assert len(sidecar.ignored) == (problem is not None and value not in (None, ""))
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://", "http:///x", "http://a.cn/a b", " ", "//a.cn/x"])
+def test_what_is_no_http_url_is_ignored(url: str) -> None:
+    assert sidecar_value_problem("url", url) == "is not an http(s) URL"
 
 
 @given(st.sampled_from(["ftp", "file", "javascript", "data", "mailto", ""]), st.text(max_size=30))
