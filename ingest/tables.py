@@ -163,9 +163,19 @@ def measure_of(key: str) -> str | None:
 
 
 def read_header(
-    stream: Stream, start: int, end: int, column_section: str | None
+    stream: Stream,
+    start: int,
+    end: int,
+    column_section: str | None,
+    possible: frozenset[str] = frozenset(),
+    facts: TableFacts | None = None,
 ) -> tuple[list[tuple[str, str]], int]:
-    """The (code, printed label) of each column, and where the rows begin."""
+    """The (code, printed label) of each column, and where the rows begin.
+
+    A measure heading no pattern matches is read with one slip (a character dropped or swapped:
+    ``vocab.nearest``) among the ``possible`` measures not yet read, so a mistyped heading does not
+    shift the columns after it; where two are as near, it is no column.
+    """
     columns: list[tuple[str, str]] = []
     i = start + 1
     while i < end:
@@ -180,6 +190,16 @@ def read_header(
             code = codes["code"] if codes else None
         else:
             code = measure_of(key)
+            if code is None and possible:
+                near = vocab.nearest("article20", "measures", key, possible - {c for c, _ in columns})
+                code = near[0] if len(near) == 1 else None
+                if code and facts is not None:
+                    facts.warnings.append(
+                        ParseWarning(
+                            "header_slip",
+                            f"column {stream.raw[i]!r} read as {code} (a character dropped or swapped)",
+                        )
+                    )
         if code and code not in [c for c, _ in columns]:
             columns.append((code, stream.raw[i]))
         i += 1
@@ -208,7 +228,7 @@ def read_article20(stream: Stream, zone: tuple[int, int], facts: TableFacts, tem
         if clause == "九":
             read_procurement(stream, start, end, facts)
             continue
-        columns, i = read_header(stream, start, end, None)
+        columns, i = read_header(stream, start, end, None, frozenset(defaults.get(clause, [])), facts)
         if not columns:
             columns = [(code, code) for code in defaults.get(clause, [])]
             if columns:

@@ -1,5 +1,6 @@
 """Row labels as a careless publisher prints them: a character dropped or two swapped, a stray space,
-the numbering left off (a local variant, ``Shares.variant``; the truth's variant ``label_slips``).
+the numbering left off (a local variant, ``Shares.variant``; the truth's variant ``label_slips``),
+in the applications table's rows and Article 20's items and column headings.
 
 Only slips a careful reader still resolves are printed, so the truth keeps every row's code: one
 character dropped or swapped only in a label of at least :data:`SHORTEST` characters (not counting
@@ -18,10 +19,18 @@ import random
 import re
 from functools import cache
 
-from synthetic.template import ARTICLE20, ITEM_LABELS, ITEM_LABELS_GB2021, OUTCOME_LABELS, table_outcomes
+from synthetic.template import (
+    ARTICLE20,
+    ITEM_LABELS,
+    ITEM_LABELS_GB2021,
+    MEASURE_LABELS,
+    OUTCOME_LABELS,
+    table_outcomes,
+)
 from synthetic.truth import ReportTruth
 
 SLIPS = "label_slips"  # the truth's variant tag
+SPLIT_HEADINGS = ("new_made", "new_published")
 SHORTEST = 4
 NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)")
 QUOTES = "“”"
@@ -55,8 +64,9 @@ def slip(label: str, rng: random.Random) -> str:
 
 
 def printed_labels(truth: ReportTruth) -> dict[tuple[str, str], str]:
-    """The slipped labels of a report with ``label_slips``: ('applications', outcome) or
-    ('article20', item) to the label printed; empty for every other report."""
+    """The slipped labels of a report with ``label_slips``: ('applications', outcome), ('article20',
+    item) or ('measure', measure) (an Article 20 column heading) to the label printed; empty for every
+    other report."""
     if SLIPS not in truth.variants:
         return {}
     return dict(
@@ -78,5 +88,10 @@ def _printed(
     items = ITEM_LABELS_GB2021 if template == "gb2021" else ITEM_LABELS
     labels = {("applications", code): OUTCOME_LABELS[code] for code in rows}
     labels |= {("article20", item): items[item] for _clause, its, _m in ARTICLE20[template] for item in its}
+    labels |= {  # gb2019's 本年新 / 制作数量 headings are printed over two lines: not those
+        ("measure", measure): label
+        for measure, label in MEASURE_LABELS[template].items()
+        if measure not in SPLIT_HEADINGS
+    }
     chosen = rng.sample(sorted(labels), rng.randint(1, 3))
     return tuple((key, slip(labels[key], rng)) for key in chosen)

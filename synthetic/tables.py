@@ -72,8 +72,9 @@ def clause_cell(clause: str, style: Style) -> Row:
     return [Cell(parens(f"第二十条第（{clause}）项", style), colspan=4)]
 
 
-def measure_label(template: str, measure: str, year: int, style: Style) -> str:
-    label = MEASURE_LABELS[template][measure]
+def measure_label(template: str, measure: str, year: int, style: Style, printed: str | None = None) -> str:
+    """A measure's heading as printed (``printed``: the label with a slip, :mod:`synthetic.labels`)."""
+    label = printed or MEASURE_LABELS[template][measure]
     if template == "gb2019" and measure in ("new_made", "new_published") and style.shape != "text_pipes":
         label = label[:3] + "\n" + label[3:]  # 本年新 / 制作数量, as the template's narrow column prints it
     if style.header_notes and template == "gb2019" and measure in MEASURE_NOTES:
@@ -99,7 +100,9 @@ def article20_grid(truth: ReportTruth, style: Style, rng: random.Random) -> Grid
         if (LOCAL_ITEM, measures[0]) in truth.disclosures:
             items = (*items, LOCAL_ITEM)
         rows.append(clause_cell(clause, style))
-        headers = [measure_label(template, m, truth.report_year, style) for m in measures]
+        headers = [
+            measure_label(template, m, truth.report_year, style, slips.get(("measure", m))) for m in measures
+        ]
         rows.append([Cell(INFO_CONTENT), *spread(headers)])
         for item in items:
             label = labels[item] + (ITEM_NOTES.get(item, "") if style.header_notes else "")
