@@ -382,7 +382,8 @@ def malformed(error: lxml.etree._LogEntry | None) -> RejectedFile:
         return RejectedFile(
             "malformed_html",
             "the page is nested too deeply for the HTML parser: its elements nest deeper than the "
-            "reader of its lines walks (Python's recursion limit), so its text cannot be read whole",
+            "reader of its text walks (Python's or libxslt's recursion limit), so its text cannot be "
+            "read whole",
         )
     depth = LIBXML_DEPTH.search(error.message)
     if depth:
