@@ -453,3 +453,14 @@ def test_a_page_nested_beyond_the_parsers_reach_is_malformed_html(depth: int) ->
         "the page is nested too deeply for the HTML parser: its elements nest more than 2048 levels "
         "deep, libxml2's limit, so its text cannot be read whole"
     )
+
+
+def test_a_page_of_lines_too_deep_to_walk_is_malformed_html() -> None:
+    """Within libxml2's reach (2048) but deeper than the walk of a page of lines goes."""
+    prose = (SAMPLES / "pre2019_prose.txt").read_text(encoding="utf-8")
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in prose.splitlines()) + "</body></html>"
+    assert isinstance(parse_page(nested(page, 300)), ParsedReport)
+    outcome = parse_page(nested(page, 1800))
+    assert isinstance(outcome, Rejection) and outcome.error_code == "malformed_html"
+    assert outcome.error_message.startswith("the page is nested too deeply for the HTML parser")
+    assert "recursion limit" in outcome.error_message
