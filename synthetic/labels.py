@@ -5,7 +5,8 @@ in the applications table's rows and Article 20's items and column headings.
 Only slips a careful reader still resolves are printed, so the truth keeps every row's code: one
 character dropped or swapped only in a label of at least :data:`SHORTEST` characters (not counting
 its numbering or its note in brackets: 予以公开, never 其他 or 总计, which one slip could make
-another word), spaces and numbering in any. The local extra row 其他主动公开文件 is never slipped (it
+another word); spaces, and the numbering left off or with a character dropped ((一予以公开), in
+any. The local extra row 其他主动公开文件 is never slipped (it
 has no place in the template's order to be recognised by).
 
 Each report's slips come from a stream of their own (seeded by the agency and the year), so the
@@ -47,12 +48,15 @@ def slip(label: str, rng: random.Random) -> str:
     prefix = numbering.group() if numbering else ""
     text = label[len(prefix) :]
     words = core(text)
-    kinds = ["spaces"] + (["numbering"] if prefix else [])
+    kinds = ["spaces"] + (["numbering", "numbering_slip"] if prefix else [])
     if len(words.strip(QUOTES)) >= SHORTEST:
         kinds += ["drop", "swap"]
     kind = rng.choice(kinds)
     if kind == "numbering":
         return text
+    if kind == "numbering_slip":  # （一予以公开, 3其他
+        i = rng.randrange(len(prefix))
+        return prefix[:i] + prefix[i + 1 :] + text
     if kind == "spaces":
         at = rng.randint(1, len(text) - 1)
         return prefix + text[:at] + " " + text[at:]

@@ -41,14 +41,18 @@ def body(label: str) -> str:
 
 @st.composite
 def slips(draw, label: str) -> tuple[str, str]:
-    """``label`` as a publisher mistypes it, and how: 'drop', 'swap', 'spaces' or 'numbering'."""
+    """``label`` as a publisher mistypes it, and how: 'drop', 'swap', 'spaces', 'numbering' (left off)
+    or 'numbering_slip' (a character of it dropped)."""
     numbering = NUMBERING.match(label)
     prefix = numbering.group() if numbering else ""
     text = label[len(prefix) :]
-    kinds = ["drop", "swap", "spaces"] + (["numbering"] if prefix else [])
+    kinds = ["drop", "swap", "spaces"] + (["numbering", "numbering_slip"] if prefix else [])
     kind = draw(st.sampled_from(kinds))
     if kind == "numbering":
         return text, kind
+    if kind == "numbering_slip":
+        i = draw(st.integers(0, len(prefix) - 1))
+        return prefix[:i] + prefix[i + 1 :] + text, kind
     if kind == "spaces":
         at = draw(st.integers(1, len(text) - 1))
         space = draw(st.sampled_from([" ", "  ", "\u3000", "\xa0"]))
@@ -65,7 +69,7 @@ def slips(draw, label: str) -> tuple[str, str]:
 def must_map(label: str, kind: str) -> bool:
     """A slip a careful reader resolves for sure: spaces or numbering, or one character in a label
     long enough (:data:`ingest.vocabulary.SHORTEST`) that no other label is one slip away."""
-    return kind in ("spaces", "numbering") or len(body(label)) >= vocab.SHORTEST
+    return kind in ("spaces", "numbering", "numbering_slip") or len(body(label)) >= vocab.SHORTEST
 
 
 def table(form: str, values: dict, printed: dict[str, str]) -> list[list[str | None]]:
@@ -248,6 +252,25 @@ def test_two_codes_as_near_leave_the_label_in_doubt(tmp_path, monkeypatch) -> No
 )
 def test_one_slip(printed: str, label: str, near: bool) -> None:
     assert vocab.one_slip(printed, label) is near
+
+
+@pytest.mark.parametrize(
+    ("printed", "code"),
+    [
+        ("(一予以公开", "granted"),  # the numbering's closing bracket dropped
+        ("一)予以公开", "granted"),
+        ("()予以公开", "granted"),
+        ("3其他", "other_other"),  # a short label: its numbering's slip only
+        (".其他", "other_other"),
+        ("(七总计", "total_processed"),
+        ("1属于国家秘密", "denied_state_secret"),
+        ("(一予以公", "granted"),  # a slip in the numbering and one in the words
+    ],
+)
+def test_a_slip_in_the_numbering(printed: str, code: str) -> None:
+    every = frozenset(vocab.labels("applications", "rows"))
+    assert vocab.match_row("applications", "rows", label_key(printed)) is None  # no pattern reads it
+    assert vocab.nearest("applications", "rows", label_key(printed), every) == (code,)
 
 
 def test_a_gb2021_table_with_other_processing_as_one_row_reads_as_gb2021() -> None:

@@ -86,14 +86,20 @@ def row_key(key: str) -> str:
 # --- tolerant matching: a label printed with one slip -------------------------------------------
 
 NOTE = re.compile(r"\([^()]*\)$")  # a trailing explanation in brackets (部分公开(区分处理的…))
+# What is left of a numbering with a character dropped: (一 一) () ) . 1 (digits never start a label;
+# a Chinese numeral only with the bracket or mark that follows it: 一年 may be a label's own words)
+BROKEN_NUMBERING = re.compile(
+    r"^(?:\(?[一二三四五六七八九十\d]{0,3}[).、]|\([一二三四五六七八九十\d]{0,3}|\d{1,3})"
+)
 SHORTEST = 4  # a label shorter than this is never matched with a slip (其他, 总计, 规章)
 LONG = 8  # from this length, a character replaced or added is a slip too (not only dropped or swapped)
 
 
 @lru_cache(maxsize=1 << 16)
 def core(key: str) -> str:
-    """A label key as the tolerant match compares it: no enumeration, no trailing note in brackets."""
-    key = row_key(key)
+    """A label key as the tolerant match compares it: no enumeration (whole or with a character
+    dropped), no trailing note in brackets."""
+    key = BROKEN_NUMBERING.sub("", row_key(key)) or key
     return NOTE.sub("", key) or key
 
 
@@ -144,12 +150,14 @@ def nearest(name: str, section: str, key: str, candidates: frozenset[str]) -> tu
     """The codes among ``candidates`` one of whose labels ``key`` is with one slip (:func:`one_slip`),
     comparing :func:`core` forms (so spaces, numbering and a trailing note do not count).
 
-    One code: the label's code. Two or more: equally near, the label is in doubt. None: no code.
+    A label whose only slip was in its numbering ((一予以公开, 3其他) is its code's, whatever its
+    length. One code: the label's code. Two or more: equally near, the label is in doubt. None: no code.
     """
     printed = core(key)
-    if len(printed) < SHORTEST - 1:
-        return ()
     forms = labels(name, section)
+    same = tuple(code for code in forms if code in candidates and printed in forms[code])
+    if same or len(printed) < SHORTEST - 1:
+        return same
     return tuple(
         code for code in forms if code in candidates and any(one_slip(printed, form) for form in forms[code])
     )
