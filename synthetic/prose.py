@@ -74,6 +74,10 @@ def requests_sentence(truth: ReportTruth, rng: random.Random) -> str:
     if stated == 0:
         return rng.choice(("全年未收到政府信息公开申请。", "本年度未收到公众提出的政府信息公开申请。"))
     if truth.template_version == "pre2019":
+        told = {code: n for (code, _), n in truth.prose_applications.items() if code != "new_received"}
+        if told:  # wordings from a stream of the report's own: the page's other draws stay
+            own = random.Random(f"outcome_words:{truth.agency.name}:{truth.report_year}")
+            return requests_statement(own, stated, told, truth.report_year).text
         return f"{truth.report_year}年，共收到政府信息公开申请{stated}件，均已在规定期限内予以答复。"
     return f"全年共收到政府信息公开申请{stated}件，均在法定期限内答复。"
 

@@ -457,6 +457,35 @@ def channels(rng: random.Random, profile: Profile, state: State) -> dict[str, in
 # --- one year ------------------------------------------------------------------------------------
 
 
+# What a pre2019 report's prose tells of its requests' outcomes, and how often each is told.
+PROSE_OUTCOMES = (
+    ("granted", 1.0),
+    ("partially_granted", 0.5),
+    ("denied_state_secret", 0.2),
+    ("denied_third_party", 0.2),
+    ("denied_process_info", 0.15),
+    ("unable_not_held", 0.5),
+    ("unable_needs_creation", 0.15),
+    ("not_processed_duplicate", 0.15),
+    ("not_processed_petition", 0.15),
+)
+
+
+def prose_outcomes(truth: ReportTruth) -> Cells:
+    """The outcomes a pre2019 report tells of its requests (同意公开7件、部分公开2件…), for 60 % of
+    those with requests: the received ones shared among a few outcomes. From a stream of the
+    report's own, so the corpus's other draws stay as they were."""
+    received = truth.prose_applications.get(("new_received", "total")) or 0
+    own = random.Random(f"prose_outcomes:{truth.agency.region_code}:{truth.agency.name}:{truth.report_year}")
+    if not received or own.random() >= 0.6:
+        return {}
+    told = [code for code, share in PROSE_OUTCOMES if own.random() < share]
+    counts = dict.fromkeys(told, 0)
+    for _ in range(int(received)):
+        counts[own.choice(told)] += 1
+    return {(code, "total"): n for code, n in counts.items() if n}
+
+
 def prose_facts(
     rng: random.Random, truth: ReportTruth, profile: Profile, full: Figures, state: State
 ) -> None:
@@ -465,6 +494,7 @@ def prose_facts(
     requests = full["applications"].get(("new_received", "total"))
     if truth.template_version == "pre2019":
         truth.prose_applications[("new_received", "total")] = poisson(rng, profile.requests)
+        truth.prose_applications |= prose_outcomes(truth)
         draw = rng.random()
         if draw < 0.75:
             kinds = APPEAL_KINDS if rng.random() < 0.8 else APPEAL_KINDS[:1]
