@@ -272,6 +272,8 @@ def resolve_agency(
     simplified = squash_spaces(to_simplified(fold_width(raw)))
     name, aliases = split_aliases(simplified)
     name = restore_place_names(name, split_aliases(squash_spaces(fold_width(raw)))[0])
+    # places the conversion misspells (濬縣 → 濬县): spelt as officially named (浚县)
+    name, aliases = places.official_spelling(name), [places.official_spelling(a) for a in aliases]
     name, region, region_source = qualify(name, lines, warnings)
     if region_source == "text_mentions":
         source = "text_inferred"

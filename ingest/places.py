@@ -66,6 +66,11 @@ def index() -> Index:
             short.setdefault(stem, []).append(region)
         if region.parent_code:
             children.setdefault(region.parent_code, []).append(region)
+    for spelling, region in misspelt_names(full).items():  # 濬县 (a converted 濬縣) is 浚县
+        full.setdefault(spelling, []).append(region)
+        stem = short_name(spelling)
+        if stem and stem not in short:
+            short[stem] = [region]
     names = sorted(full, key=len, reverse=True)
     return Index(
         {k: tuple(v) for k, v in full.items()},
@@ -178,6 +183,51 @@ def mentioned_regions(lines: list[str]) -> Counter[Region]:
             for region in idx.full[name]:
                 counts[region] += 1
     return counts
+
+
+# --- place names the script conversion misspells ------------------------------------------------
+
+
+@cache
+def place_characters() -> dict[str, str]:
+    """Characters of traditional place names that OpenCC converts wrong, each to the character the
+    official (simplified) name has (``vocabulary/place_names.yaml``): 濬 → 浚, 澂 → 澄."""
+    return dict(vocab.load("place_names")["characters"])
+
+
+def misspellings(name: str) -> list[str]:
+    """How a text converted to simplified script spells the official place name ``name`` where
+    the name was printed with a character of :func:`place_characters` (浚县 → 濬县): each such
+    character replaced by what the conversion makes of its printed form."""
+    found = [name]
+    for printed, official in place_characters().items():
+        converted = to_simplified(printed)
+        if converted != official:
+            found += [spelt.replace(official, converted) for spelt in found if official in spelt]
+    return found[1:]
+
+
+def misspelt_names(full: dict[str, list[Region]]) -> dict[str, Region]:
+    """Each misspelling of a region's official name that is no official name itself, to the region."""
+    found: dict[str, Region] = {}
+    for name, regions in full.items():
+        if len(regions) == 1:
+            for spelling in misspellings(name):
+                if spelling not in full:
+                    found.setdefault(spelling, regions[0])
+    return found
+
+
+def official_spelling(name: str) -> str:
+    """``name`` with the places it starts with spelt as officially named (鹤壁市濬县财政局 → 鹤壁市
+    浚县财政局): only the names of the places it is placed in are respelt."""
+    region = region_of_name(name)
+    if region is None:
+        return name
+    for official in (region.province, region.prefecture, region.county):
+        for spelling in misspellings(official) if official else ():
+            name = name.replace(spelling, official)
+    return name
 
 
 # --- agency identity (contract §3 dim_agency: an agency is its place and its body) ---------------

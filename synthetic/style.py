@@ -6,36 +6,34 @@ its small habits (:func:`draw_style`).
 
 Limits by design, not parser failures:
 
-- traditional script is only used for agencies whose name converts back to itself
-  (``hk2s(s2tw(name)) == name``): 浚县 becomes 濬縣 in traditional script, which reads back
-  as 濬县, a place that does not exist; 30 of the 50,764 names are like this;
+- none for traditional script: any agency may print in it, even the 30 of the 50,764 names
+  that OpenCC does not convert back (浚县 becomes 濬縣, which reads back as 濬县; 澄江市,
+  澂江市): the parser spells such places as officially named (ingest/vocabulary/place_names.yaml);
 - Big5 only where the traditional text fits in Big5 (藁城区's 藁 does not); otherwise
   the traditional page is UTF-8;
 - a blank cell in a page copy (one cell per paragraph) cannot be printed at all, so it
   is printed as a dash, which the parser reads as NULL (see :func:`synthetic.shapes.cells_text`).
 
-Traps: real layouts the parser is known not to read (ingest/ as of this writing), drawn
-only for a share of agencies (``traps``, ``--trap-share``) and tagged in the truth's
-``variants`` so tests can tell them apart:
+Traps: real layouts that once tripped the parser, each read now (the round trip holds
+them to their truth: tests/test_synthetic_roundtrip.py, TRAPS), drawn only for a share of
+agencies (``traps``, ``--trap-share``) and tagged in the truth's ``variants``:
 
-- ``nav_big``: a portal menu of ~45 links before the article; the 发布时间 line falls
-  beyond the parser's first 40 lines, so the publication date is not found (None)
-  unless a ``PubDate`` meta tag gives it (``meta_pubdate``);
+- ``nav_big``: a portal menu of ~45 links before the article, so the 发布时间 line falls
+  beyond line 40 (the parser reads the head to where the body begins); a ``PubDate`` meta
+  tag (``meta_pubdate``) would give the date anyway;
 - ``written_生成日期``: the 政府信息公开 metadata block's 生成日期 (a few days before
-  publication) is taken for the publication date (only 成文日期 is skipped);
+  publication), not the publication date;
 - ``logo_h1`` (with a full menu and a ``<title>`` holding only the site name): the
   report's title and 来源 line are beyond line 40 and the first ``<h1>`` is the site's
-  logo: the file is rejected ``no_agency`` unless an ``ArticleTitle`` meta tag (``meta_title``) names it;
+  logo; an ``ArticleTitle`` meta tag (``meta_title``) would name it anyway;
 - ``title_two_lines``: a Word document whose title is centred on two lines (衡阳市财政局 /
-  2020年政府信息公开工作年度报告): the year line is taken for the title, no agency in it,
-  no 来源 line in a Word export: rejected ``no_agency``;
-- ``title_guanyu``: 衡阳市财政局关于2020年政府信息公开工作年度报告: the agency is read as
-  衡阳市财政局关于 (and typed ``other`` where its type came from the name's ending).
+  2020年政府信息公开工作年度报告): one title, wrapped;
+- ``title_guanyu``: 衡阳市财政局关于2020年政府信息公开工作年度报告: the agency is 衡阳市财政局.
 
 Not a layout but a place: ``name_folds`` tags the agencies of 乾安县 (220723) and 乾县
 (610424). The parser reads every text through OpenCC's traditional→simplified folding,
-which turns their 乾 into 干: 松原市干安县… is then placed in the prefecture (220700).
-These agencies are drawn like any other (they are real).
+which turns their 乾 into 干 (松原市干安县…); the printed name restores it. These
+agencies are drawn like any other (they are real).
 """
 
 from __future__ import annotations
@@ -94,10 +92,6 @@ def to_simplified() -> opencc.OpenCC:
     return opencc.OpenCC("hk2s")
 
 
-def converts_back(name: str) -> bool:
-    return to_simplified().convert(to_traditional().convert(name)) == name
-
-
 def fits_big5(name: str) -> bool:
     try:
         to_traditional().convert(name).encode("big5")
@@ -110,11 +104,11 @@ def draw_habits(rng: random.Random, agency: Agency, traps: float = 0.0) -> Style
     """An agency's portal: shape, page, encoding and script, stable across its years.
 
     ``traps`` is the share of agencies whose pages use the layouts this module's
-    docstring lists as known to trip the parser (a full menu, 生成日期, a logo <h1>
+    docstring lists as once tripping the parser (a full menu, 生成日期, a logo <h1>
     with a bare <title>, a two-line Word title, a 关于 title).
     """
     shape = rng.choices(SHAPES, weights=SHAPE_WEIGHTS)[0]
-    traditional = rng.random() < 0.08 and converts_back(agency.name) and converts_back(agency.title_name)
+    traditional = rng.random() < 0.08
     if traditional:
         encoding = "big5" if rng.random() < 0.6 and fits_big5(agency.name) else "utf-8"
     else:
