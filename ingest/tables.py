@@ -197,7 +197,7 @@ def read_header(
                     facts.warnings.append(
                         ParseWarning(
                             "header_slip",
-                            f"column {stream.raw[i]!r} read as {code} (a character dropped or swapped)",
+                            f"column {stream.raw[i]!r} read as {code} (a heading with one slip)",
                         )
                     )
         if code and code not in [c for c, _ in columns]:
@@ -388,7 +388,7 @@ def place_slipped(
 def slip_warning(stream: Stream, label: int, section: str, code: str) -> ParseWarning:
     return ParseWarning(
         "row_label_slip",
-        f"{section}: row {stream.raw[label]!r} read as {code} (a character dropped or swapped)",
+        f"{section}: row {stream.raw[label]!r} read as {code} (a label with one slip)",
     )
 
 
