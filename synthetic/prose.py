@@ -79,6 +79,11 @@ def requests_sentence(truth: ReportTruth, rng: random.Random) -> str:
             own = random.Random(f"outcome_words:{truth.agency.name}:{truth.report_year}")
             return requests_statement(own, stated, told, truth.report_year).text
         return f"{truth.report_year}年，共收到政府信息公开申请{stated}件，均已在规定期限内予以答复。"
+    processed = truth.prose_applications.get(("total_processed", "total"))
+    forward = truth.prose_applications.get(("carried_forward", "total"))
+    if processed is not None and forward is not None:  # wordings from a stream of the report's own
+        own = random.Random(f"summary_words:{truth.agency.name}:{truth.report_year}")
+        return summary_statement(own, stated, processed, forward).text
     return f"全年共收到政府信息公开申请{stated}件，均在法定期限内答复。"
 
 

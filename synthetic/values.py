@@ -486,6 +486,19 @@ def prose_outcomes(truth: ReportTruth) -> Cells:
     return {(code, "total"): n for code, n in counts.items() if n}
 
 
+def prose_summary(truth: ReportTruth, full: Figures) -> Cells:
+    """办结M件，结转下年度K件 beside 收到申请N件, for half the reports that state their requests:
+    the table's own figures (text_table_agreement). From a stream of the report's own."""
+    own = random.Random(f"prose_summary:{truth.agency.region_code}:{truth.agency.name}:{truth.report_year}")
+    if own.random() >= 0.5:
+        return {}
+    cells = {
+        key: full["applications"].get(key)
+        for key in (("total_processed", "total"), ("carried_forward", "total"))
+    }
+    return {key: value for key, value in cells.items() if value is not None}
+
+
 def prose_facts(
     rng: random.Random, truth: ReportTruth, profile: Profile, full: Figures, state: State
 ) -> None:
@@ -504,6 +517,8 @@ def prose_facts(
     else:
         if profile.states_requests and requests is not None:
             truth.prose_applications[("new_received", "total")] = requests
+            if requests:  # 未收到申请 says nothing more
+                truth.prose_applications |= prose_summary(truth, full)
         if all(full["appeals"][(k, "total")] == 0 for k in APPEAL_KINDS) and rng.random() < 0.5:
             truth.prose_appeals = {(k, "total"): 0 for k in APPEAL_KINDS}
     if profile.states_trading or (
