@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 
 from ingest.discover import read_bytes, why_unreadable
 from ingest.parser import parse_bytes
@@ -69,7 +70,13 @@ def read_and_parse(raw: RawFile) -> ParseOutcome:
         return Rejection(
             raw.source_path, raw.content_sha256, "unreadable", why_unreadable(raw.source_path, error)
         )
-    return parse_bytes(raw, data)
+    outcome = parse_bytes(raw, data)
+    if isinstance(outcome, Rejection) and raw.sidecar_ignored:
+        # a report's warnings say what was ignored in its sidecar; a rejected file's message does
+        # (an agency_name ignored may be why no agency was found)
+        ignored = "; ".join(raw.sidecar_ignored)
+        return replace(outcome, error_message=f"{outcome.error_message} ({ignored})")
+    return outcome
 
 
 def parse_files(

@@ -464,3 +464,16 @@ def test_a_page_of_lines_too_deep_to_walk_is_malformed_html() -> None:
     assert isinstance(outcome, Rejection) and outcome.error_code == "malformed_html"
     assert outcome.error_message.startswith("the page is nested too deeply for the HTML parser")
     assert "recursion limit" in outcome.error_message
+
+
+def test_a_rejected_file_says_what_was_ignored_in_its_sidecar(tmp_path: Path) -> None:
+    """No agency in the text, and the sidecar's was ignored: the rejection says both."""
+    text = "2020年政府信息公开工作年度报告\n一、总体情况\n全年主动公开信息10条。\n"
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    sidecar(tmp_path / "r.txt", {"agency_name": "C:\\reports\\某局"})
+    [outcome] = parse_files(discover_files(tmp_path).files)
+    assert isinstance(outcome, Rejection) and outcome.error_code == "no_agency"
+    assert outcome.error_message.endswith(
+        "(sidecar r.txt.meta.json: agency_name ignored, 'C:\\\\reports\\\\某局' holds path characters "
+        "(/ or \\), which no agency name has)"
+    )
