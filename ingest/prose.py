@@ -3,8 +3,9 @@
 The rules are vocabularies (``vocabulary/prose.yaml``) read against the *words of a figure*: the
 text between the previous figure of the sentence (or its start) and this one. A figure is a number
 (Arabic or Chinese numerals) with its unit; the words that make it approximate (3000余条, 近百件)
-flag it, and the last scope word of its paragraph before it (全区 against 本机关) says whether it
-is about the report's own agency. Flagged figures are kept but never compared exactly.
+flag it, and the last scope word before it in its sentence (全区 against 本机关; with the sentence
+before where it goes on with 其中) says whether it is about the report's own agency. Flagged
+figures are kept but never compared exactly.
 """
 
 from __future__ import annotations
@@ -274,14 +275,14 @@ def published_counts(sentence: str, total_before: bool = False) -> list[Count]:
     return sorted(found, key=lambda c: c.start)
 
 
-def paragraph_sentences(lines: list[str]) -> Iterator[tuple[str, list[tuple[re.Match[str], int]]]]:
-    """The lines that hold a rule's key word and a count or a negation (no rule reads any other
-    line), each with its sentences and its offset in the lines joined by newlines (a sentence
-    never spans a line; most lines are cells)."""
+def paragraph_sentences(lines: list[str]) -> Iterator[list[tuple[re.Match[str], int]]]:
+    """The sentences of each line (a paragraph) that holds a rule's key word and a count or a
+    negation (no rule reads any other line), each with its line's offset in the lines joined by
+    newlines (a sentence never spans a line; most lines are cells)."""
     offset = 0
     for line in lines:
         if len(line) >= MIN_SENTENCE and KEY_WORDS.search(line) and STATEMENT_WORDS.search(line):
-            yield line, [(match, offset) for match in SENTENCE.finditer(line)]
+            yield [(match, offset) for match in SENTENCE.finditer(line)]
         offset += len(line) + 1
 
 
@@ -289,7 +290,6 @@ def paragraph_sentences(lines: list[str]) -> Iterator[tuple[str, list[tuple[re.M
 class Paragraph:
     """What one paragraph has stated so far: a request total (outcomes follow it), a published total."""
 
-    text: str
     requests: bool = False
     published_total: bool = False
 
@@ -300,18 +300,22 @@ def extract_prose(lines: list[str], raw_lines: list[str], template: str | None =
     facts = ProseFacts()
     seen_channels: set[tuple[str, bool]] = set()
     printed = Printed(lines, raw_lines)
-    for line, line_sentences in paragraph_sentences(lines):
-        paragraph = Paragraph(line)
+    for line_sentences in paragraph_sentences(lines):
+        paragraph = Paragraph()
+        previous_sentence = ""
         for sentence_match, offset in line_sentences:
             sentence = sentence_match.group(0)
             if len(sentence) < (MIN_OUTCOME if paragraph.requests else MIN_SENTENCE):
                 continue  # table cells and headings: no statement of a fact
             printed.offset = offset + sentence_match.start()
-            at = sentence_match.start()  # where the sentence starts in its paragraph
+            # the scope words a figure reads: its sentence's, and the one before where this goes
+            # on with it (全区共受理申请500件。其中…), never a sentence further back
+            before = previous_sentence if sentence.lstrip("，, ").startswith("其中") else ""
+            previous_sentence = sentence
             # cheap word tests first: each rule's regex runs only where its key word stands
             if "条" in sentence or "篇" in sentence:
                 for count in published_counts(sentence, paragraph.published_total):
-                    scope = other_scope(line[: at + count.start])
+                    scope = other_scope(before + sentence[: count.start])
                     if count.channel == "all":
                         paragraph.published_total = True
                     if (count.channel, scope) in seen_channels:
@@ -336,7 +340,7 @@ def extract_prose(lines: list[str], raw_lines: list[str], template: str | None =
             if "交易" in sentence:
                 add_trading(sentence, facts, printed)
             if paragraph.requests or any(w in sentence for w in FIGURE_WORDS):
-                add_figures(sentence, line[:at], paragraph, facts, template)
+                add_figures(sentence, before, paragraph, facts, template)
     return facts
 
 
@@ -360,8 +364,8 @@ def add_figures(
     sentence: str, before: str, paragraph: Paragraph, facts: ProseFacts, template: str | None
 ) -> None:
     """The figures of requests (summary and outcomes), appeals and Article 20 documents of one
-    sentence, each coded by its words (vocabulary/prose.yaml); ``before`` is its paragraph's text
-    before it (the scope words)."""
+    sentence, each coded by its words (vocabulary/prose.yaml); ``before`` is the sentence it goes
+    on with (其中…), whose scope words count too."""
     r = rules()
     previous_end = 0
     requests_here = REQUESTS.search(sentence)

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from expected_values import parse_path
 from ingest.numbers import fold_width
 from ingest.prose import ProseFacts, chinese_number, extract_prose, figures
 from synthetic import prose as forms
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "reports"
 
 seeds = st.integers(0, 2**32 - 1)
 small = st.integers(0, 40)
@@ -158,3 +162,31 @@ def test_article20_documents(seed: int, template: str, count: int) -> None:
 )
 def test_sentences_read_as_a_person_reads_them(text: str, expected: dict) -> None:
     assert stated(read(text)) == expected
+
+
+def test_a_scope_word_counts_in_its_sentence_only() -> None:
+    """全省 of an earlier sentence (评为全省先进单位) is no scope of a later figure; 其中 goes on
+    with the sentence before, whose 全区 it keeps."""
+    text = (
+        "中心被评为全省信息化建设先进单位。全年主动公开信息120条，其中中心网站发布100条、微信公众号20条。"
+        "全区共受理政府信息公开申请500件。其中，同意公开300件。"
+    )
+    assert stated(read(text, "gb2021")) == {
+        "published:all": (120, False, False),
+        "published:website": (100, False, False),
+        "published:wechat": (20, False, False),
+        "applications:new_received@area": (500, False, True),
+        "applications:granted@area": (300, False, True),
+    }
+
+
+@pytest.mark.parametrize("name", ["gb2021_word_export.txt", "hz_gb2021_portal.html"])
+def test_the_samples_summary_sentences_repeat_their_tables(name: str) -> None:
+    """全年共收到政府信息公开申请56件，上年结转4件，本年度办结57件，结转下年度继续办理3件: each
+    figure a prose fact beside the table's cell (text_table_agreement compares them)."""
+    report = parse_path(SAMPLES / name)
+    cells = {
+        (f.source_method, f.outcome_code): f.value for f in report.applications if f.applicant_type == "total"
+    }
+    summary = ["new_received", "carried_over", "total_processed", "carried_forward"]
+    assert [cells.get(("prose", code)) for code in summary] == [cells[("table", code)] for code in summary]
