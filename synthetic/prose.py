@@ -224,6 +224,12 @@ PART_WORDS: dict[str, tuple[str, ...]] = {
     "wechat": ("政务微信", "微信公众号"),
     "weibo": ("政务微博", "官方微博"),
     "wechat_weibo": ("微信、微博", "“两微”平台"),
+    "app": ("政务客户端", "移动端APP"),
+    "short_video": ("抖音号", "政务视频号"),
+    "news_feed": ("今日头条号",),
+    "newspaper": ("本地日报",),
+    "broadcast": ("电视台",),
+    "notice_board": ("政务公开栏", "电子显示屏"),
 }
 CN_DIGITS = "零一二三四五六七八九"
 LEADS = ("全年", "本年度", "{year}年，", "{year}年，本机关")
