@@ -1,8 +1,9 @@
 """Text or HTML to a :class:`Document`: one stream of cell tokens plus the lines of prose.
 
 Every shape a portal produces is a table flattened in reading order: an HTML grid, a
-page copied as one cell per paragraph (seed 000), cells ending in ``|`` (seed 001), or
-a Word export with a tab before every cell (seed 002). All become the same stream of
+page copied as one cell per paragraph (seed 000), cells ending in ``|`` (seed 001), a
+Word export with a tab before every cell (seed 002), or a table pasted as text, one row a
+line and its cells apart by TABs or spaces (``text_rows``). All become the same stream of
 :class:`Tokens`, so the table reader (``ingest.tables``) has one job whatever the shape.
 """
 
@@ -16,6 +17,7 @@ import lxml.etree
 from ingest.convert import KEY, TEXT, convert_lines, script_of
 from ingest.errors import RejectedFile
 from ingest.markdown import has_markdown_table, markdown_tokens
+from ingest.numbers import read_cell
 from ingest.records import ParseWarning
 from ingest.text import INVISIBLE, is_blank, squash_spaces
 
@@ -115,7 +117,59 @@ def text_shape(text: str) -> str:
         return "text_pipes"
     if tabbed >= MIN_SHAPE_LINES:
         return "text_tabs"
+    if SEPARATED.search(text) and sum(map(is_figure_row, text.split("\n"))) >= MIN_SHAPE_LINES:
+        return "text_rows"
     return "text_cells"
+
+
+# A table pasted as text, one row a line: its cells apart by a TAB (a browser's or Word's copy),
+# by a run of spaces (columns padded to their width), or by one space where the line has no wider
+# gap. A row holds no sentence (。；) and no cell longer than a label.
+SEPARATED = re.compile(r"\S[^\S\n]+\S")
+WIDE_GAP = re.compile(r"\s{2,}")
+SENTENCE_END = re.compile(r"[。；;]")
+MAX_CELL = 60
+
+
+def row_cells(line: str) -> list[str]:
+    """The cells of a line read as a table row: TAB-separated (empty fields are blank cells), else
+    apart by runs of two spaces or more, else by single spaces."""
+    if "\t" in line.strip(" \u3000"):
+        return [squash_spaces(cell) for cell in line.strip("\r\n").split("\t")]
+    stripped = line.strip()
+    return (WIDE_GAP if WIDE_GAP.search(stripped) else re.compile(r"\s+")).split(stripped)
+
+
+def is_row(cells: list[str]) -> bool:
+    return len(cells) > 1 and all(len(cell) <= MAX_CELL and not SENTENCE_END.search(cell) for cell in cells)
+
+
+def is_figure_row(line: str) -> bool:
+    """A row of a table's body: a label (or none) and figures, a dash for a blank (or, between
+    TABs, nothing: a row left blank is still one)."""
+    tabbed = "\t" in line
+    if not tabbed and not SEPARATED.search(line):
+        return False
+    cells = row_cells(line)
+    kinds = {read_cell(cell).kind for cell in cells[1:]}
+    return is_row(cells) and any(cells) and bool(kinds - {"blank"} or tabbed) and "text" not in kinds
+
+
+def tokens_from_rows(lines: list[str]) -> Tokens:
+    """A table pasted as text: a row's cells a line (``row_cells``), other lines one token each.
+    A line of TABs alone is a row left blank (each TAB between two blank cells)."""
+    tokens = Tokens()
+    for line in lines:
+        if is_blank(line) and "\t" not in line:
+            continue
+        cells = row_cells(line)
+        if is_row(cells):
+            tokens.raw.extend(cells)
+            tokens.row_start.extend([True] + [False] * (len(cells) - 1))
+            tokens.in_table.extend([True] * len(cells))
+        else:
+            tokens.add(squash_spaces(line), row_start=True)
+    return tokens
 
 
 def tokens_from_tabs(lines: list[str]) -> Tokens:
@@ -192,6 +246,7 @@ def layout_text(text: str) -> Document:
         "text_pipes": tokens_from_pipes,
         "text_cells": tokens_from_cells,
         "text_markdown": tokens_from_markdown,
+        "text_rows": tokens_from_rows,
     }[shape](lines)
     return finish(shape, tokens, lines, {})
 

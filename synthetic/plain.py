@@ -1,4 +1,4 @@
-"""Plain tables for unit tests: rows of strings (``None`` a blank cell), no spans, four shapes.
+"""Plain tables for unit tests: rows of strings (``None`` a blank cell), no spans, five shapes.
 
 The small renderer the parser's property and unit tests have always used (it lived in
 ``tests/report_render.py``, which now re-exports it): a title, a date line, and each
@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from decimal import Decimal
 
-from synthetic.shapes import cells_text, html_table, pipes_text, plain_grid, tabs_text
+from synthetic.shapes import cells_text, html_table, pipes_text, plain_grid, rows_text, tabs_text
 from synthetic.template import (
     APPEAL_RESULT_LABELS,
     APPLICANT_HEADINGS,
@@ -71,8 +71,9 @@ def appeal_rows(values: list[Decimal | None]) -> Rows:
     return [*APPEAL_HEADER, [show(v) for v in values]]
 
 
-def render(shape: str, title: str, tables: list[Rows], headings: list[str]) -> str:
-    """The whole report: a title, a date line, and each table after its heading, in ``shape``."""
+def render(shape: str, title: str, tables: list[Rows], headings: list[str], separator: str = "tab") -> str:
+    """The whole report: a title, a date line, and each table after its heading, in ``shape``
+    (``text_rows``: a row a line, its cells apart by ``separator``, a blank a dash between spaces)."""
     parts = [title, "发布时间：2021-01-20", "一、总体情况", "本机关认真贯彻落实《条例》。"]
     if shape == "html":
         body = "".join(
@@ -81,7 +82,12 @@ def render(shape: str, title: str, tables: list[Rows], headings: list[str]) -> s
         )
         head = "".join(f"<p>{html.escape(p)}</p>" for p in parts[1:])
         return f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{head}{body}</body></html>"
-    flatten = {"text_cells": cells_text, "text_pipes": pipes_text, "text_tabs": tabs_text}[shape]
+    flatten = {
+        "text_cells": cells_text,
+        "text_pipes": pipes_text,
+        "text_tabs": tabs_text,
+        "text_rows": lambda grid: rows_text(grid, separator, "" if separator == "tab" else "—"),
+    }[shape]
     return (
         "\n".join(parts)
         + "\n"

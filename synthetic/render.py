@@ -10,6 +10,8 @@ Shapes (contract §2 and the README's supported inputs):
 - ``text_pipes``: cells copied with their borders, one line each (seed 001);
 - ``text_tabs``: a Word document saved as text, a TAB per cell (seed 002), dated only
   under its signature;
+- ``text_rows``: a page copy whose tables were pasted as text, one row a line, its cells
+  apart by a TAB, one space or padding spaces;
 - pre2019 reports are prose only, as a page (``html``) or a page copy (``text_cells``).
 
 Traditional script is the simplified document through OpenCC ``s2tw``. The bytes are
@@ -25,7 +27,7 @@ import random
 from dataclasses import dataclass, replace
 
 from synthetic import prose, tables
-from synthetic.shapes import Grid, cells_text, html_table, pipes_text, tabs_text
+from synthetic.shapes import Grid, cells_text, html_table, pipes_text, rows_text, tabs_text
 from synthetic.style import Style, to_simplified, to_traditional
 from synthetic.truth import ReportTruth
 
@@ -253,6 +255,8 @@ def text_table(name: str, truth: ReportTruth, style: Style, rng: random.Random) 
         return cells_text(grid, style.blank or "—", style.split_header_lines)
     if style.shape == "text_pipes":
         return pipes_text(grid, style.blank)
+    if style.shape == "text_rows":
+        return rows_text(grid, style.row_separator, style.blank)
     return tabs_text(wrapped(grid, rng) if style.wrap_labels else grid, style.blank or "\u3000")
 
 
@@ -291,10 +295,10 @@ def text_document(truth: ReportTruth, style: Style, rng: random.Random) -> str:
     """A page copy, a pipe copy or a Word export: paragraphs, and the tables in the shape's own form."""
     title = title_of(truth, style)
     shape = style.shape
-    indent = {"text_cells": "    ", "text_tabs": "\u3000\u3000", "text_pipes": ""}[shape]
+    indent = {"text_cells": "    ", "text_rows": "    ", "text_tabs": "\u3000\u3000", "text_pipes": ""}[shape]
     gap = "" if shape == "text_pipes" else "\n"
     lines: list[str] = []
-    if shape == "text_cells" and rng.random() < 0.4:
+    if shape in ("text_cells", "text_rows") and rng.random() < 0.4:
         lines += ["当前位置:首页", ">政府信息公开>政府信息公开年报", ""]
     if style.title_lines == 2:
         lines += [truth.agency.title_name, title.removeprefix(truth.agency.title_name)]
@@ -304,7 +308,7 @@ def text_document(truth: ReportTruth, style: Style, rng: random.Random) -> str:
         lines.append("")
     else:
         lines += date_lines(truth, style, rng)
-        if shape == "text_cells":
+        if shape in ("text_cells", "text_rows"):
             lines += ["字体:", ""]
     out = "\n".join(lines) + "\n"
     out += f"{indent}{prose.intro(truth)}\n{gap}"
@@ -319,7 +323,7 @@ def text_document(truth: ReportTruth, style: Style, rng: random.Random) -> str:
         out += (
             f"\n{truth.agency.name}\n{chinese_date(truth.published_date)}\n" if truth.published_date else ""
         )
-    elif shape == "text_cells":
+    elif shape in ("text_cells", "text_rows"):
         out += "\n相关阅读:\n\n扫一扫在手机打开当前页\n"
     return out
 
@@ -367,6 +371,10 @@ def effective(truth: ReportTruth, style: Style) -> Style:
         th_headers=style.th_headers and style.shape == "html",
         spacer_row=style.spacer_row and style.shape == "html" and style.page == "mso",
         wrap_labels=style.wrap_labels and style.shape == "text_tabs",
+        # one space apart only where no cell holds a space of its own (1 234): padded instead
+        row_separator="padded"
+        if style.row_separator == "space" and style.quirks & {"spaces", "nbsp"}
+        else style.row_separator,
     )
     if truth.template_version == "pre2019":
         style = replace(
@@ -429,6 +437,8 @@ def style_tags(style: Style) -> list[str]:
         tags.append("title_two_lines")
     if style.no_title:
         tags.append("no_title")
+    if style.shape == "text_rows":
+        tags.append(f"rows_{style.row_separator}")
     if style.header_notes:
         tags.append("header_notes")
     if style.split_header_lines:

@@ -7,7 +7,9 @@
 - cells copied with their borders (seed 001): ``value |`` a line, the row's last cell
   padded with one ``|`` per cell the row lacks;
 - a Word export (seed 002): a TAB before every cell, a blank line after every row, a
-  cell merged from the row above as a bare TAB, a label's second line without a TAB.
+  cell merged from the row above as a bare TAB, a label's second line without a TAB;
+- a table pasted as text: one row a line, its own cells apart by a TAB, by one space or
+  by spaces padding each column to its width (cells merged from above absent, as in HTML).
 
 A cell's text may hold ``\\n`` (a line break inside the cell). ``None`` is a blank cell:
 each shape prints blanks its own way (the ``blank`` argument).
@@ -176,3 +178,38 @@ def tabs_text(grid: Grid, blank: str = "\u3000") -> str:
             out.append(f"\t{first}\n" + "".join(f"{line}\n" for line in rest))
         out.append("\n")
     return "".join(out)
+
+
+ROW_SEPARATORS = ("tab", "space", "padded")
+
+
+def rows_text(grid: Grid, separator: str = "tab", blank: str = "") -> str:
+    """One row a line, a row's own cells apart by ``separator``: 'tab', 'space' (one) or 'padded'
+    (each column's cells padded with spaces to the column's widest, two spaces at least between).
+
+    A blank cell between spaces cannot be shown (the gap would only widen), so it is printed
+    as ``blank`` (a dash); between TABs it may be empty. A cell's own line breaks are dropped;
+    where a cell holds a space of its own, cells one space apart are padded instead.
+    """
+    rows = [[blank if c.text is None else c.text.replace("\n", "") for c in row] for row in grid.rows]
+    if separator == "space" and any(len(text.split()) > 1 for row in rows for text in row):
+        separator = "padded"  # a cell with a space of its own (1 234) would read as two
+    if separator == "tab":
+        return "".join("\t".join(row) + "\n" for row in rows)
+    if separator == "space":
+        return "".join(" ".join(row) + "\n" for row in rows)
+    widths: dict[int, int] = {}
+    for row in rows:
+        for n, text in enumerate(row):
+            widths[n] = max(widths.get(n, 0), display_width(text))
+    lines = ["  ".join(pad(text, widths[n]) for n, text in enumerate(row)) for row in rows]
+    return "".join(line.rstrip() + "\n" for line in lines)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a monospaced font: a Han character or full-width form two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)

@@ -44,17 +44,18 @@ from functools import cache
 
 import opencc
 
+from synthetic.shapes import ROW_SEPARATORS
 from synthetic.truth import Agency
 
-SHAPES = ("html", "text_cells", "text_pipes", "text_tabs")
-SHAPE_WEIGHTS = (45, 25, 12, 18)
+SHAPES = ("html", "text_cells", "text_pipes", "text_tabs", "text_rows")
+SHAPE_WEIGHTS = (45, 22, 12, 15, 6)
 TITLE_FORMS = ("name_year", "year_name", "name_year_du")  # and, as a trap, 'guanyu'
 DATE_FORMS = ("发布时间", "发布日期", "时间", "split", "signature")
 
 
 @dataclass(frozen=True)
 class Style:
-    shape: str  # html | text_cells | text_pipes | text_tabs (pre2019: html | text_cells, prose only)
+    shape: str  # html | text_cells | text_pipes | text_tabs | text_rows (pre2019: html | text_cells)
     page: str  # html: 'portal' (a CMS page) | 'mso' (an older page with tables pasted from Word)
     encoding: str  # utf-8 | gb18030 | gbk | big5
     script: str  # simplified | traditional
@@ -80,6 +81,7 @@ class Style:
     th_headers: bool = False  # header rows marked up as <th>
     wrap_labels: bool = False  # Word export: long labels wrapped onto lines without a TAB (sample)
     spacer_row: bool = False  # a table pasted from Word ends with a row of empty sizing cells
+    row_separator: str = "tab"  # text_rows: a TAB, one space or padding spaces between a row's cells
 
 
 @cache
@@ -129,6 +131,7 @@ def draw_habits(rng: random.Random, agency: Agency, traps: float = 0.0) -> Style
         th_headers=rng.random() < 0.3,
         wrap_labels=rng.random() < 0.5,
         spacer_row=rng.random() < 0.5,
+        row_separator=rng.choice(ROW_SEPARATORS),
     )
     if rng.random() < traps:
         trap = rng.choice(("nav", "written", "logo", "two_lines", "guanyu"))
@@ -144,7 +147,7 @@ def draw_habits(rng: random.Random, agency: Agency, traps: float = 0.0) -> Style
     return habits
 
 
-def blank_for(rng: random.Random, shape: str, encoding: str) -> str:
+def blank_for(rng: random.Random, shape: str, encoding: str, separator: str = "tab") -> str:
     """How a blank cell prints: nothing in HTML and pipes, a dash in a page copy, U+3000/NBSP in Word."""
     wide = encoding in ("utf-8", "gb18030")
     if shape == "html":
@@ -153,6 +156,8 @@ def blank_for(rng: random.Random, shape: str, encoding: str) -> str:
         return rng.choice(("—", "-", "/"))
     if shape == "text_tabs":
         return rng.choice(("\u3000", "\xa0")) if wide else "\u3000"
+    if shape == "text_rows":  # between TABs a blank may be empty; between spaces it must show
+        return rng.choice(("", "—", "-", "/") if separator == "tab" else ("—", "-", "/"))
     return ""
 
 
@@ -173,7 +178,7 @@ def draw_style(rng: random.Random, habits: Style, template: str, variant_share: 
     notes = rng.random() < variant_share * 0.5
     return replace(
         habits,
-        blank=blank_for(rng, habits.shape, habits.encoding),
+        blank=blank_for(rng, habits.shape, habits.encoding, habits.row_separator),
         header_notes=notes,
         split_header_lines=habits.shape == "text_cells" and rng.random() < 0.3,
         quirks=frozenset(quirks),
