@@ -139,7 +139,8 @@ def wrapped_title(pieces: list[str]) -> str | None:
     year = TITLE_YEAR.search(joined)
     if not match or not year or match.end() != len(joined):
         return None
-    agency = joined[: year.start()]
+    # the agency, without a second name in parentheses after it or the 关于 that joins it to the year
+    agency = re.sub(r"关于$", "", PARENS.sub("", joined[: year.start()]).strip())
     if year.start() >= len(stripped[0]) and not (
         BODY_END.search(agency) and (agency[0] in "省市县区" or places.prefix_chain(agency)[0] is not None)
     ):
