@@ -156,8 +156,8 @@ def is_figure_row(line: str) -> bool:
 
 
 def tokens_from_rows(lines: list[str]) -> Tokens:
-    """A table pasted as text: a row's cells a line (``row_cells``), other lines one token each.
-    A line of TABs alone is a row left blank (each TAB between two blank cells)."""
+    """A table pasted as text: a row's cells a line (``row_cells``), other lines one token each,
+    as a page copy of one cell a line reads. A line of TABs alone is a row left blank."""
     tokens = Tokens()
     for line in lines:
         if is_blank(line) and "\t" not in line:
@@ -167,8 +167,8 @@ def tokens_from_rows(lines: list[str]) -> Tokens:
             tokens.raw.extend(cells)
             tokens.row_start.extend([True] + [False] * (len(cells) - 1))
             tokens.in_table.extend([True] * len(cells))
-        else:
-            tokens.add(squash_spaces(line), row_start=True)
+        else:  # a line of text, or a cell on a line of its own (as a page copy of cells: seed 000)
+            tokens.add(squash_spaces(line))
     return tokens
 
 
@@ -199,8 +199,8 @@ def tokens_from_pipes(lines: list[str]) -> Tokens:
             continue
         if "|" in line:
             tokens.add(squash_spaces(line.split("|", 1)[0]), in_table=True)
-        else:
-            tokens.add(squash_spaces(line), row_start=True)
+        else:  # a line of text, or a cell on a line of its own (as a page copy of cells: seed 000)
+            tokens.add(squash_spaces(line))
     return tokens
 
 

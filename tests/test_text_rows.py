@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_parser_properties import OUTCOMES, parse_text, reports
+from test_parser_properties import APPLICANTS, OUTCOMES, parse_text, reports
 
 from ingest.layout import is_figure_row, layout_text, row_cells, text_shape
 from report_render import appeal_rows, application_rows, article20_rows, render
-from synthetic.shapes import ROW_SEPARATORS, plain_grid, rows_text
+from synthetic.shapes import ROW_SEPARATORS, cells_text, plain_grid, rows_text
 
 HEADINGS = [
     "二、主动公开政府信息情况",
@@ -93,3 +93,24 @@ def test_a_page_copy_of_paragraphs_is_no_row_shape() -> None:
     assert doc.tokens.raw[:6] == ["行政许可", "12", "行政处罚", "3", "行政强制", "0"]
     assert doc.tokens.row_start[:6] == [True, False] * 3
     assert all(doc.tokens.in_table[:6])
+
+
+@settings(max_examples=60, deadline=None)
+@given(reports(), st.sampled_from(ROW_SEPARATORS))
+def test_a_page_copy_mixing_rows_and_one_cell_a_line_reads_both(case, separator: str) -> None:
+    """The Article 20 tables copied one cell a line, the others pasted a row a line."""
+    template, _, article20, applications, appeals = case
+    year = 2022 if template == "gb2021" else 2020
+    blank = "" if separator == "tab" else "—"
+    cells = cells_text(plain_grid(article20_rows(template, article20)))
+    text = "\n".join([f"某市公共资源交易中心{year}年政府信息公开工作年度报告", "发布时间：2021-01-20"]) + "\n"
+    text += HEADINGS[0] + "\n" + "".join(f"{cell}\n" for cell in cells.split("\n\n") if cell)
+    text += HEADINGS[1] + "\n"
+    text += rows_text(plain_grid(application_rows(OUTCOMES[template], applications)), separator, blank)
+    text += HEADINGS[2] + "\n" + rows_text(plain_grid(appeal_rows(appeals)), separator, blank)
+    report = parse_text(text, "text_rows")
+    assert report.source_shape == "text_rows"
+    assert {(f.item_code, f.measure_code): f.value for f in report.disclosures} == article20
+    got = {(f.outcome_code, f.applicant_type): f.value for f in report.applications}
+    assert got == {(o, APPLICANTS[a]): v for (o, a), v in applications.items()}
+    assert [f.value for f in report.appeals] == appeals
