@@ -404,10 +404,23 @@ def add_figures(
         elif code is None and paragraph.requests and "主动" not in words:
             code = first_code(r["outcomes"], words)
             if code is None and r["outcomes_unmapped"].search(words):
-                facts.unmapped.append(UnmappedCell("applications", words, "prose", figure.value, text))
+                facts.unmapped.append(
+                    UnmappedCell("applications", words, prose_column(figure, scope), figure.value, text)
+                )
                 continue
         if code is not None:
             add_application(code, figure, text, scope, facts)
+
+
+def prose_column(figure: Figure, scope: bool) -> str:
+    """The column_label of a prose statement with no code (fct_unmapped_cells): how it was read."""
+    return "prose_other_scope" if scope else "prose_approximate" if figure.approximate else "prose"
+
+
+def text_words(text: str) -> str:
+    """A statement's words without its figure (提起行政诉讼3件 → 提起行政诉讼)."""
+    found = list(figures(text))
+    return text[: found[-1].start].strip("，,、；; ") if found else text
 
 
 def add_application(code: str, figure: Figure, text: str, scope: bool, facts: ProseFacts) -> None:
@@ -426,8 +439,10 @@ def add_appeal_figure(kind: str, figure: Figure, text: str, scope: bool, facts: 
     """行政复议N件 → administrative_review.total; 行政诉讼M件 is both litigation kinds only when 0
     (the tables split it: direct / after review); otherwise an unmapped statement."""
     if kind == "litigation":
-        if figure.value != 0:
-            facts.unmapped.append(UnmappedCell("appeals", text, "prose", figure.value, text))
+        if figure.value != 0:  # text_table_agreement compares it with the two kinds' sum
+            facts.unmapped.append(
+                UnmappedCell("appeals", text_words(text), prose_column(figure, scope), figure.value, text)
+            )
             return
         kinds = ["litigation_direct", "litigation_after_review"]
     else:

@@ -3,7 +3,10 @@
     outcome_code.applicant_type (applications), appeal_kind.result_code (appeals) and
     item_code.measure_code (disclosures; .channel appended when not 'all'). When the
     prose states one cell several times, the statement farthest from the table wins,
-    so any disagreement is a fail. A prose figure about a wider area than the agency
+    so any disagreement is a fail. A litigation figure that does not say its kind
+    (行政诉讼M件, M > 0: a prose statement of fct_unmapped_cells, section appeals) is the
+    cell litigation.total, the sum of the table's two kinds (direct, after review; NULL
+    if either is blank). A prose figure about a wider area than the agency
     (other_scope: 全区 against 本机关) is never compared; an approximate one (3000余条)
     is compared only where the cell has no exact statement, and then not exactly: its
     row is not_assessable, with both figures shown. -#}
@@ -28,6 +31,34 @@ with facts as (
         other_scope
     from {{ ref('stg_disclosure_facts') }}
     where {{ in_identity_scope() }}
+    union all
+    select
+        report_id,
+        'litigation.total' as scope,
+        value,
+        'prose' as source_method,
+        column_label = 'prose_approximate' as approximate,
+        column_label = 'prose_other_scope' as other_scope
+    from {{ ref('stg_unmapped_cells') }}
+    where section = 'appeals'
+      and column_label like 'prose%'
+      and regexp_matches(row_label, '(诉讼|起诉)(案件)?$')
+      and {{ in_identity_scope() }}
+    union all
+    select
+        report_id,
+        'litigation.total' as scope,
+        case when count(value) = 2 then sum(value) end as value,
+        'table' as source_method,
+        false as approximate,
+        false as other_scope
+    from {{ ref('stg_appeal_facts') }}
+    where source_method = 'table'
+      and result_code = 'total'
+      and appeal_kind in ('litigation_direct', 'litigation_after_review')
+      and {{ in_identity_scope() }}
+    group by report_id
+    having count(*) = 2
 ),
 
 prose as (
