@@ -3,6 +3,8 @@ spaces, reads as the table it is (issue 16, point 3): the same facts as the HTML
 
 from __future__ import annotations
 
+import html
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_parser_properties import APPLICANTS, OUTCOMES, parse_text, reports
@@ -109,6 +111,31 @@ def test_a_page_copy_mixing_rows_and_one_cell_a_line_reads_both(case, separator:
     text += rows_text(plain_grid(application_rows(OUTCOMES[template], applications)), separator, blank)
     text += HEADINGS[2] + "\n" + rows_text(plain_grid(appeal_rows(appeals)), separator, blank)
     report = parse_text(text, "text_rows")
+    assert report.source_shape == "text_rows"
+    assert {(f.item_code, f.measure_code): f.value for f in report.disclosures} == article20
+    got = {(f.outcome_code, f.applicant_type): f.value for f in report.applications}
+    assert got == {(o, APPLICANTS[a]): v for (o, a), v in applications.items()}
+    assert [f.value for f in report.appeals] == appeals
+
+
+@settings(max_examples=40, deadline=None)
+@given(reports(), st.sampled_from(ROW_SEPARATORS), st.booleans())
+def test_a_web_page_holding_the_rows_as_text_reads_them(case, separator: str, pre: bool) -> None:
+    """The same rows in a web page, in a ``<pre>`` or a ``<p>`` a row (spaces as &nbsp;)."""
+    template, _, article20, applications, appeals = case
+    year = 2022 if template == "gb2021" else 2020
+    title = f"某市公共资源交易中心{year}年政府信息公开工作年度报告"
+    tables = [
+        article20_rows(template, article20),
+        application_rows(OUTCOMES[template], applications),
+        appeal_rows(appeals),
+    ]
+    text = render("text_rows", title, tables, HEADINGS, separator)
+    if pre:
+        body = f"<pre>{html.escape(text)}</pre>"
+    else:
+        body = "".join(f"<p>{html.escape(line).replace('  ', '&nbsp; ')}</p>" for line in text.split("\n"))
+    report = parse_text(f"<html><head><title>{title}</title></head><body>{body}</body></html>", "html")
     assert report.source_shape == "text_rows"
     assert {(f.item_code, f.measure_code): f.value for f in report.disclosures} == article20
     got = {(f.outcome_code, f.applicant_type): f.value for f in report.applications}
