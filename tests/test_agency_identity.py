@@ -163,6 +163,7 @@ def test_a_name_plan_names_the_agency_as_its_last_report_in_the_corpus() -> None
 def test_generated_agencies_whose_names_vary_read_back_to_one_key_each() -> None:
     keys: dict[str, set[str]] = defaultdict(set)
     names: dict[str, set[str]] = defaultdict(set)
+    scripts: dict[str, set[str]] = defaultdict(set)
     for item in iter_corpus(300, 21, Shares(names=0.6, traps=0.0), 0.0):
         truth = item.truth
         assert isinstance(truth, ReportTruth)
@@ -171,9 +172,12 @@ def test_generated_agencies_whose_names_vary_read_back_to_one_key_each() -> None
         assert report.agency_name == truth.agency.name
         keys[truth.agency.identity].add(report.agency_key)
         names[truth.agency.identity].add(truth.agency.name)
+        scripts[truth.agency.identity].add(truth.script)
     assert all(len(found) == 1 for found in keys.values()), {k: v for k, v in keys.items() if len(v) > 1}
     assert len({key for found in keys.values() for key in found}) == len(keys)  # distinct agencies stay so
     assert sum(len(found) > 1 for found in names.values()) >= 10
+    assert any(len(found) > 1 for found in scripts.values())  # a traditional portal's simplified years
+    assert any("开发区" in name for found in names.values() for name in found)  # zones
 
 
 # --- the warehouse ------------------------------------------------------------------------------------
