@@ -38,10 +38,16 @@ def main(argv: list[str] | None = None) -> int:
         default=0.05,
         help="agencies whose pages use layouts known to trip the parser",
     )
+    parser.add_argument(
+        "--name-share",
+        type=share,
+        default=0.15,
+        help="agencies printing their name differently across years (parent place, 管委会, script)",
+    )
     args = parser.parse_args(argv)
     if args.n < 0:
         parser.error("--n must be positive")
-    shares = Shares(args.error_share, args.blank_share, args.variant_share, args.trap_share)
+    shares = Shares(args.error_share, args.blank_share, args.variant_share, args.trap_share, args.name_share)
 
     def progress(done: int, seconds: float) -> None:
         print(f"{done} reports, {seconds:.0f} s", file=sys.stderr, flush=True)
