@@ -47,12 +47,39 @@ def head_of(lines: list[str]) -> list[str]:
 
     A portal page's menus may run to many lines (every menu with its sub-links) before the
     article's title: the head runs to where the body begins, decided by its content, and is
-    never shorter than ``HEAD_LINES`` (a document whose first sentence comes early).
+    never shorter than ``HEAD_LINES`` (a document whose first sentence comes early). Where a
+    sentence of the chrome (a site notice above the menus) comes before any title, the body
+    begins at the first sentence after the report's title, if one stands before the first
+    chapter heading (the links to other reports at a page's foot come after the chapters).
     """
-    for n, line in enumerate(lines):
-        if SENTENCE.search(line) or CHAPTER_HEADING.match(line):
-            return lines[: max(n, HEAD_LINES)]
-    return lines[:HEAD_LINES]
+    start = body_start(lines, 0)
+    if start is None:
+        return lines[:HEAD_LINES]
+    if not any(map(is_title, lines[:start])):
+        title = next((n for n in chapterless(lines, start) if is_title_line(lines[n])), None)
+        start = body_start(lines, title + 1) if title is not None else start
+    return lines[: max(start or len(lines), HEAD_LINES)]
+
+
+def is_title_line(line: str) -> bool:
+    """A line that is a report's title, not a sentence naming one."""
+    return len(line) <= 100 and "。" not in line and is_title(line)
+
+
+def body_start(lines: list[str], first: int) -> int | None:
+    """The first line from ``first`` on that begins a body: a sentence or a chapter heading."""
+    for n in range(first, len(lines)):
+        if SENTENCE.search(lines[n]) or CHAPTER_HEADING.match(lines[n]):
+            return n
+    return None
+
+
+def chapterless(lines: list[str], first: int) -> Iterator[int]:
+    """The lines from ``first`` on before the first chapter heading."""
+    for n in range(first, len(lines)):
+        if CHAPTER_HEADING.match(lines[n]):
+            return
+        yield n
 
 
 @dataclass

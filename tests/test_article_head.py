@@ -80,3 +80,30 @@ def test_the_head_is_never_shorter_than_its_minimum_and_ends_at_the_body() -> No
     assert head_of(chapter) == chapter[:71]
     no_body = ["菜单"] * 100  # no sentence or chapter: the minimum only
     assert head_of(no_body) == no_body[:HEAD_LINES]
+
+
+@settings(max_examples=100, deadline=None)
+@given(pages())
+def test_a_notice_sentence_above_the_menus_does_not_end_the_head(case) -> None:
+    """A site notice (a sentence) before the menus: the head still runs to the title's body."""
+    lines, title, date = case
+    notice = "为了获得更好的浏览体验，建议您使用IE9及以上版本浏览器或者谷歌、火狐等浏览器访问本网站。"
+    lines = [notice, *lines]
+    found = find_title(lines, lines, {})
+    assert found is not None and found.text == title
+    assert published_date(lines, {}, {}, []) == date
+
+
+def test_the_links_to_other_reports_below_the_chapters_are_not_the_title() -> None:
+    """No title before the chapters: a link to another report at the page's foot is not taken."""
+    lines = [
+        *["菜单"] * 50,
+        "发布时间:2025-01-28",
+        INTRO,
+        "一、总体情况",
+        *["正文"] * 10,
+        "上一篇:2023年某市统计局政府信息公开工作年度报告",
+    ]
+    assert head_of(lines) == lines[:51]
+    assert find_title(lines, lines, {}) is None
+    assert published_date(lines, {}, {}, []) == dt.date(2025, 1, 28)
