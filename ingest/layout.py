@@ -117,7 +117,8 @@ def text_shape(text: str) -> str:
         return "text_pipes"
     if tabbed >= MIN_SHAPE_LINES:
         return "text_tabs"
-    if SEPARATED.search(text) and sum(map(is_figure_row, text.split("\n"))) >= MIN_SHAPE_LINES:
+    separated = SEPARATED_LINE.findall(text)  # the lines with a TAB or a gap inside (one C scan)
+    if len(separated) >= MIN_SHAPE_LINES and sum(map(is_figure_row, separated)) >= MIN_SHAPE_LINES:
         return "text_rows"
     return "text_cells"
 
@@ -126,6 +127,7 @@ def text_shape(text: str) -> str:
 # by a run of spaces (columns padded to their width), or by one space where the line has no wider
 # gap. A row holds no sentence (。；) and no cell longer than a label.
 SEPARATED = re.compile(r"\S[^\S\n]+\S")
+SEPARATED_LINE = re.compile(r"^[^\n]*?(?:\t|\S[^\S\n]+\S)[^\n]*$", re.MULTILINE)
 WIDE_GAP = re.compile(r"\s{2,}")
 SENTENCE_END = re.compile(r"[。；;]")
 MAX_CELL = 60
