@@ -30,12 +30,14 @@ MIN_SENTENCE = 8  # 全年发布信息9条 is the shortest statement worth readi
 MIN_OUTCOME = 4  # 重复1件: an outcome told in the sentence after its paragraph's requests
 FIGURE_WORDS = ("申请", "复议", "诉讼", "规范性文件", "规章")  # what add_figures reads, one of them
 CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+BREAKS = ",，;；:：、()（）"  # what stands between a figure and words that are not its own
 NUMERAL = r"\d[\d,]*(?:\.\d+)?|[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千]*"
 NO_REQUESTS = re.compile(
     r"(?:未|没有)(?:收到|受理)[^，。；]{0,30}?(?:信息公开|依申请公开)[^，。；]{0,4}?申请"
 )
 REQUESTS = re.compile(
-    r"(?:收到|受理)[^，。；\d]{0,12}?(?:信息公开|依申请公开)[^，。；\d]{0,6}?(?:申请|事项)[^，。；\d]{0,4}?(?P<n>\d+)\s*(?:件|条|个|份)"
+    r"(?:收到|受理)[^，,。；;\d]{0,12}?(?:信息公开|依申请公开)[^，,。；;\d]{0,6}?(?:申请|事项)[^，,。；;\d件条个份]{0,4}?"
+    r"(?P<n>\d+)\s*(?:件|条|个|份)"
 )
 NO_APPEALS = re.compile(
     r"(?:未收到|未发生|没有|无|未出现|未有)[^，。；]{0,24}?行政复议(?P<both>[^，。；]{0,3}(?:行政)?诉讼)?"
@@ -369,10 +371,15 @@ def add_figures(
     r = rules()
     previous_end = 0
     requests_here = REQUESTS.search(sentence)
-    for figure in figures(sentence):
+    found = list(figures(sentence))
+    for at, figure in enumerate(found):
         words = words_of(sentence, previous_end, figure.start)
         text = CLAUSE_BREAK.split(sentence[previous_end : figure.end])[-1].strip("，,、；; ")
         previous_end = figure.end
+        # the words right after the figure, to the next clause (其中2件同意公开，1件因…): an
+        # outcome's, where the words before it name none
+        after = sentence[figure.end : found[at + 1].start if at + 1 < len(found) else len(sentence)]
+        after = "" if not after or after[0] in BREAKS else CLAUSE_BREAK.split(after)[0].rstrip(BREAKS)
         scope = other_scope(before + sentence[: figure.start])
         if figure.unit in REQUEST_UNITS and (appeal := first_code(r["appeals"], words)):
             add_appeal_figure(appeal, figure, text, scope, facts)
@@ -403,6 +410,12 @@ def add_figures(
             paragraph.requests = True
         elif code is None and paragraph.requests and "主动" not in words:
             code = first_code(r["outcomes"], words)
+            if code is None and not r["outcomes_unmapped"].search(words) and after:
+                words = after  # the figure's words follow it
+                code = first_code(r["outcomes"], words)
+                if code is not None or r["outcomes_unmapped"].search(words):
+                    previous_end = figure.end + len(after)  # the next figure's words start after them
+                    text = sentence[figure.start : previous_end]
             if code is None and r["outcomes_unmapped"].search(words):
                 facts.unmapped.append(
                     UnmappedCell("applications", words, prose_column(figure, scope), figure.value, text)

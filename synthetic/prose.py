@@ -290,11 +290,14 @@ def requests_statement(
     verb = rng.choice(
         ("共受理政府信息公开申请", "共收到政府信息公开申请", "受理依申请公开事项", "共受理申请")
     )
-    parts = [f"{rng.choice(OUTCOME_WORDS[code])}{figure(n, '件', rng)}" for code, n in outcomes.items()]
+    words_first = rng.random() < 0.7  # 同意公开7件, or 7件同意公开 (one order a sentence)
+
+    def told(words: str, n: int) -> str:
+        return f"{words}{figure(n, '件', rng)}" if words_first else f"{figure(n, '件', rng)}{words}"
+
+    parts = [told(rng.choice(OUTCOME_WORDS[code]), n) for code, n in outcomes.items()]
     if uncoded is not None:
-        parts.insert(
-            rng.randrange(len(parts) + 1), f"{rng.choice(UNCODED_OUTCOMES)}{figure(uncoded, '件', rng)}"
-        )
+        parts.insert(rng.randrange(len(parts) + 1), told(rng.choice(UNCODED_OUTCOMES), uncoded))
     listed = "".join((rng.choice(("、", "，")) if i else "") + p for i, p in enumerate(parts))
     text = f"{lead(rng, year)}{verb}{figure(received, '件', rng)}"
     if parts:

@@ -153,6 +153,24 @@ def test_article20_documents(seed: int, template: str, count: int) -> None:
         ("全年共受理群众和企业申请事项41.48万件，共受理网上申请复工复产业务593件。", {}),
         # outcomes are read only after a statement of requests in their paragraph
         ("全年主动公开信息120条，同意公开的栏目有3个，部分公开5件。", {"published:all": (120, False, False)}),
+        # a figure before its words (2件同意公开); the words after 1件 run to the sentence's end
+        (
+            "2015年，我局共受理政府信息公开申请3件，均按时答复，其中2件同意公开，"
+            "1件因不属于本机关公开范围，告知申请人向有关部门申请。",
+            {
+                "applications:new_received": (3, False, False),
+                "applications:granted": (2, False, False),
+                "applications:unable_not_held": (1, False, False),
+            },
+        ),
+        # the received figure is the one after 申请, not a later one of its sentence
+        (
+            "全年共受理政府信息公开申请五件,0件申请内容不明确。",
+            {
+                "applications:new_received": (5, False, False),
+                "applications:unable_unclear": (0, False, False),
+            },
+        ),
         # approximate figures are kept, flagged
         (
             "全年共收到政府信息公开申请近百件，其中同意公开约60件。",
