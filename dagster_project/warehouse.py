@@ -99,6 +99,7 @@ def duckdb_type(dtype: pl.DataType) -> str:
         pl.Int32: "INTEGER",
         pl.Boolean: "BOOLEAN",
         pl.Date: "DATE",
+        pl.Float64: "DOUBLE",  # an OCR'd fact's confidence
     }
     if isinstance(dtype, pl.Datetime):
         return "TIMESTAMP WITH TIME ZONE"

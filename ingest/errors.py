@@ -24,6 +24,10 @@ ERROR_CODES: dict[str, str] = {
     "no_report_year": "No report year could be found in the title, the text or the publication date.",
     "no_agency": "No reporting agency could be found in the title, a source line or a sidecar.",
     "duplicate_content": "The file's content is identical to another file already registered as a report.",
+    "ocr_over_budget": (
+        "A scanned file with more pages than OCR reads of one file (WAREHOUSE_OCR_MAX_PAGES), or whose OCR "
+        "took longer than one file may (WAREHOUSE_OCR_SECONDS)."
+    ),
     "parse_error": "The parser failed unexpectedly on this file (a bug: the message holds the exception).",
 }
 

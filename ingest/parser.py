@@ -92,8 +92,10 @@ def text_doubts(content: str) -> list[ParseWarning]:
 READERS: dict[str, tuple[str, str]] = {
     "pdf": ("ingest.pdf", "layout_pdf"),
     "docx": ("ingest.docx", "layout_docx"),
+    "image": ("ingest.ocr", "layout_image"),  # scanned pages (PNG/JPEG/TIFF), by OCR
 }
-READER_NAMES = {"pdf": "PDF", "docx": "Word (.docx)"}
+READER_NAMES = {"pdf": "PDF", "docx": "Word (.docx)", "image": "scanned image (PNG/JPEG/TIFF)"}
+OCR_FORMATS = ("pdf_scanned", "image")  # read by OCR (ingest.ocr): their facts say so
 
 
 def reader_for(source_format: str) -> Callable[[bytes], Document]:
@@ -141,8 +143,6 @@ def convert_legacy_word(data: bytes) -> bytes:
 
 def read_document(data: bytes, source_format: str) -> Document:
     """A document format's bytes to its Document (``ingest.formats.sniff_format`` decided the format)."""
-    if source_format == "image":
-        raise RejectedFile("unsupported_format", "a scanned image (PNG/JPEG/TIFF): OCR is not available yet")
     if source_format == "doc":
         docx = convert_legacy_word(data)
         doc = reader_for("docx")(docx)
@@ -185,7 +185,7 @@ def parse_document(raw: RawFile, decoded: Decoded | None, doc: Document | None =
     template = template_for(tables.template_votes, year[0], tables.has_tables, warnings)
     prose = extract_prose(doc.lines, doc.raw_lines, template)
     warnings.extend(tables.warnings)
-    return ParsedReport(
+    report = ParsedReport(
         report_id=raw.report_id,
         source_path=raw.source_path,
         content_sha256=raw.content_sha256,
@@ -215,6 +215,11 @@ def parse_document(raw: RawFile, decoded: Decoded | None, doc: Document | None =
         transactions=tables.transactions + prose.transactions,
         unmapped=tables.unmapped + prose.unmapped,
     )
+    if doc.source_format in OCR_FORMATS:
+        from ingest.ocr import mark_facts
+
+        mark_facts(report, doc)
+    return report
 
 
 def parse_bytes(raw: RawFile, data: bytes) -> ParseOutcome:

@@ -35,6 +35,7 @@ import re
 import zlib
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -570,6 +571,8 @@ class RuledTable:
     xs: list[float]
     ys: list[float]  # top first
     rows: list[list[str]] = field(default_factory=list)  # each grid row's cells (rows without cells gone)
+    # each cell's box (x0, x1, bottom, top), parallel to ``rows``: where a scanned page's cell was read
+    boxes: list[list[tuple[float, float, float, float]]] = field(default_factory=list)
 
     @property
     def top(self) -> float:
@@ -657,10 +660,13 @@ def ruled_tables(content: PageContent) -> tuple[list[RuledTable], list[int]]:
             outside.append(i)
     tables = []
     for table, cells, _, members in found:
-        rows: dict[int, list[tuple[int, str]]] = {}
-        for (r, c, _, _), chars in zip(cells, members, strict=True):
-            rows.setdefault(r, []).append((c, cell_text(content, chars)))
-        table.rows = [[text for _, text in sorted(cells_)] for _, cells_ in sorted(rows.items())]
+        rows: dict[int, list[tuple[int, str, tuple[float, float, float, float]]]] = {}
+        xs, ys = table.xs, table.ys
+        for (r, c, down, right), chars in zip(cells, members, strict=True):
+            rows.setdefault(r, []).append((c, cell_text(content, chars), (xs[c], xs[right], ys[down], ys[r])))
+        ordered = [sorted(cells_) for _, cells_ in sorted(rows.items())]
+        table.rows = [[text for _, text, _ in row] for row in ordered]
+        table.boxes = [[box for _, _, box in row] for row in ordered]
         tables.append(table)
     return tables, outside
 
@@ -840,26 +846,43 @@ def same_width(a: RuledTable, b: RuledTable) -> bool:
     return abs(a.xs[0] - b.xs[0]) <= TOL and abs(a.xs[-1] - b.xs[-1]) <= TOL
 
 
+Box = tuple[float, float, float, float]  # x0, x1, bottom, top (page space)
+
+
+def box_of(pieces: list[Piece]) -> Box:
+    return (
+        min(p.x0 for p in pieces),
+        max(p.x1 for p in pieces),
+        min(p.bottom for p in pieces),
+        max(p.top for p in pieces),
+    )
+
+
 @dataclass
 class Out:
     tokens: Tokens = field(default_factory=Tokens)
     pages: list[int] = field(default_factory=list)
+    # where each token was read, parallel to the tokens: kept for a scanned page (the OCR reader
+    # gives each cell the confidence of the characters inside it), None for a text layer
+    boxes: list[Box | None] | None = None
 
-    def add(self, text: str, page: int, row_start: bool, in_table: bool) -> None:
+    def add(self, text: str, page: int, row_start: bool, in_table: bool, box: Box | None = None) -> None:
         self.tokens.add(text, row_start, in_table)
         self.pages.append(page)
+        if self.boxes is not None:
+            self.boxes.append(box)
 
 
 def emit_ruled(out: Out, table: RuledTable, previous: RuledTable | None) -> None:
-    rows = table.rows
+    rows, boxes = table.rows, table.boxes
     if previous is not None and same_width(previous, table):  # continued: drop the repeated header
         n = 0
         while n < len(rows) and n < len(previous.rows) and rows[n] == previous.rows[n]:
             n += 1
-        rows = rows[n:]
-    for row in rows:
-        for n, text in enumerate(row):
-            out.add(text, table.page, n == 0, True)
+        rows, boxes = rows[n:], boxes[n:]
+    for row, row_boxes in zip(rows, boxes, strict=True):
+        for n, (text, box) in enumerate(zip(row, row_boxes, strict=True)):
+            out.add(text, table.page, n == 0, True, box)
 
 
 def emit_unruled(out: Out, run: list[Band]) -> None:
@@ -872,22 +895,28 @@ def emit_unruled(out: Out, run: list[Band]) -> None:
         values = [is_value(c.text) for c in cells]
         if len(cells) > 1 and not any(values):
             columns = [c.centre for c in cells[1:]]
-            emit_row(out, band.page, [c.text for c in cells])
+            emit_row(out, band.page, [c.text for c in cells], cells)
         elif columns and not values[0] and abs(cells[0].x0 - left) <= 2 * TOL:
             slots = [""] * len(columns)
+            placed: list[list[Piece]] = [[] for _ in columns]
             for cell in cells[1:]:
                 k = min(range(len(columns)), key=lambda k: abs(columns[k] - cell.centre))
                 slots[k] = cell.text if not slots[k] else slots[k] + cell.text
-            emit_row(out, band.page, [cells[0].text, *slots])
+                placed[k].append(cell)
+            emit_row(out, band.page, [cells[0].text, *slots], [cells[0], *placed])
         else:
             if len(cells) == 1 and abs(cells[0].x0 - left) > 2 * TOL:
                 columns = None  # a heading across the table (第二十条第(X)项): a new sub-table begins
-            emit_row(out, band.page, [c.text for c in cells])
+            emit_row(out, band.page, [c.text for c in cells], cells)
 
 
-def emit_row(out: Out, page: int, texts: list[str]) -> None:
-    for n, text in enumerate(texts):
-        out.add(text, page, n == 0, True)
+def emit_row(out: Out, page: int, texts: list[str], where: list[Piece | list[Piece]]) -> None:
+    """A row's cells; ``where`` holds each cell's piece (or pieces; none for a blank cell)."""
+    for n, (text, at) in enumerate(zip(texts, where, strict=True)):
+        box = None
+        if out.boxes is not None and at:
+            box = box_of(at) if isinstance(at, list) else box_of([at])
+        out.add(text, page, n == 0, True, box)
 
 
 CHAPTER = re.compile(r"^[一二三四五六七八九十]+、")
@@ -938,13 +967,19 @@ def emit_prose(out: Out, bands: list[Band], body_size: float, first_page: bool) 
     margin_left = left[0][0] if left else 0.0
     margin_right = max((p.x1 for _, p in pieces if p is not None), default=0.0)
     line, page, joinable, size = "", 0, False, 0.0
+    joined: list[Piece] = []  # the line's pieces (for its box, where boxes are kept)
+
+    def line_box() -> Box | None:
+        return box_of(joined) if out.boxes is not None and joined else None
+
     for band, piece in pieces:
         text = band.text
         if piece is None:
             if line:
-                out.add(line, page, True, False)
-            out.add(text, band.page, True, False)
+                out.add(line, page, True, False, line_box())
+            out.add(text, band.page, True, False, box_of(band.cells) if out.boxes is not None else None)
             line, joinable = "", False
+            joined = []
             continue
         title = first_page and piece.size >= body_size * 1.15
         starts_flush = piece.x0 <= margin_left + 0.5 * piece.size
@@ -954,13 +989,15 @@ def emit_prose(out: Out, bands: list[Band], body_size: float, first_page: bool) 
             and ((joinable and starts_flush) or (title and size >= body_size * 1.15))
         ):
             line += text
+            joined.append(piece)
         else:
             if line:
-                out.add(line, page, True, False)
+                out.add(line, page, True, False, line_box())
             line, page, size = text, band.page, piece.size
+            joined = [piece]
         joinable = piece.x1 >= margin_right - 1.2 * piece.size
     if line:
-        out.add(line, page, True, False)
+        out.add(line, page, True, False, line_box())
 
 
 # --- the document -------------------------------------------------------------------------------------
@@ -977,12 +1014,28 @@ def info_date(value: str | None) -> str | None:
 
 
 def layout_pdf(data: bytes) -> Document:
-    """A PDF's text layer to the Document the table, metadata and prose stages read."""
+    """A PDF's text layer to the Document the table, metadata and prose stages read; a PDF without
+    one (scanned pages) to the OCR reader's (``ingest.ocr``)."""
     contents, info = read_pages(data)
     if not any(c.chars for c in contents):
-        raise RejectedFile(
-            "unsupported_format", "a PDF without a text layer (scanned pages): OCR is not available yet"
-        )
+        from ingest.ocr import layout_scanned_pdf  # its engine loads only for a scanned PDF
+
+        return layout_scanned_pdf(data)
+    doc, _ = layout_contents(contents, Out())
+    date = info_date(info.get("CreationDate")) or info_date(info.get("ModDate"))
+    weak_hints(doc, (info.get("Title") or "").strip(), date, "the PDF's document information")
+    return doc
+
+
+def layout_contents(
+    contents: list[PageContent],
+    out: Out,
+    source_format: str = "pdf",
+    review: Callable[[Out], None] | None = None,
+) -> tuple[Document, Out]:
+    """Pages of characters and rules (a text layer's, or a scanned page's as OCR read it) to a
+    Document: tables, running heads and prose as above. ``out`` collects the tokens (and their
+    boxes, where it keeps them); ``review`` (the OCR reader's) sees them before they are read."""
     sizes: Counter[float] = Counter()
     for size, n in Counter([ch[5] for c in contents for ch in c.chars]).items():  # few distinct sizes
         sizes[round(size, 1)] += n
@@ -994,7 +1047,6 @@ def layout_pdf(data: bytes) -> Document:
         items.sort(key=lambda item: -item.top)
         pages.append(items)
     drop_running(pages)
-    out = Out()
     previous: RuledTable | None = None
     prose: list[Band] = []
     flat = [item for items in pages for item in items]
@@ -1021,9 +1073,8 @@ def layout_pdf(data: bytes) -> Document:
             prose.append(item)
             previous = None
     flush()
+    if review is not None:
+        review(out)
     tokens = out.tokens
     tokens.page = out.pages
-    doc = finish("pdf", tokens, None, {}, "pdf")
-    date = info_date(info.get("CreationDate")) or info_date(info.get("ModDate"))
-    weak_hints(doc, (info.get("Title") or "").strip(), date, "the PDF's document information")
-    return doc
+    return finish("pdf", tokens, None, {}, source_format), out

@@ -52,6 +52,7 @@ class DisclosureFact:
     row_label: str | None = None
     column_label: str | None = None
     source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
+    ocr_confidence: float | None = None  # OCR'd fact: the lowest confidence of its cell's characters (0-1)
     # prose only: a figure written as approximate (3000余条, 近百件), never compared exactly; a
     # figure about a wider area than the agency (全区 against 本机关), not compared with its tables
     approximate: bool = False
@@ -68,6 +69,7 @@ class ApplicationFact:
     source_method: str
     source_text: str
     source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
+    ocr_confidence: float | None = None  # OCR'd fact: the lowest confidence of its cell's characters (0-1)
     # prose only: a figure written as approximate (3000余条, 近百件), never compared exactly; a
     # figure about a wider area than the agency (全区 against 本机关), not compared with its tables
     approximate: bool = False
@@ -84,6 +86,7 @@ class AppealFact:
     source_method: str
     source_text: str
     source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
+    ocr_confidence: float | None = None  # OCR'd fact: the lowest confidence of its cell's characters (0-1)
     # prose only: a figure written as approximate (3000余条, 近百件), never compared exactly; a
     # figure about a wider area than the agency (全区 against 本机关), not compared with its tables
     approximate: bool = False
@@ -102,6 +105,7 @@ class TransactionFact:
     source_method: str
     source_text: str
     source_page: int | None = None  # 1-based page of a paged document's cell (PDF); None otherwise
+    ocr_confidence: float | None = None  # OCR'd fact: the lowest confidence of its cell's characters (0-1)
 
 
 @dataclass(slots=True)

@@ -96,6 +96,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "row_label": pl.String(),
         "column_label": pl.String(),
         "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
+        "ocr_confidence": pl.Float64(),  # an OCR'd fact's confidence (0-1); NULL for any other
         "approximate": pl.Boolean(),  # prose: written as approximate (3000余条), never compared exactly
         "other_scope": pl.Boolean(),  # prose: about a wider area (全区 against 本机关), not compared
     },
@@ -107,6 +108,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_method": pl.String(),
         "source_text": pl.String(),
         "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
+        "ocr_confidence": pl.Float64(),  # an OCR'd fact's confidence (0-1); NULL for any other
         "approximate": pl.Boolean(),  # prose: written as approximate (3000余条), never compared exactly
         "other_scope": pl.Boolean(),  # prose: about a wider area (全区 against 本机关), not compared
     },
@@ -118,6 +120,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_method": pl.String(),
         "source_text": pl.String(),
         "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
+        "ocr_confidence": pl.Float64(),  # an OCR'd fact's confidence (0-1); NULL for any other
         "approximate": pl.Boolean(),  # prose: written as approximate (3000余条), never compared exactly
         "other_scope": pl.Boolean(),  # prose: about a wider area (全区 against 本机关), not compared
     },
@@ -131,6 +134,7 @@ STAGING_TABLES: dict[str, dict[str, pl.DataType]] = {
         "source_method": pl.String(),
         "source_text": pl.String(),
         "source_page": pl.Int32(),  # 1-based page of a PDF cell; NULL for a web page or text
+        "ocr_confidence": pl.Float64(),  # an OCR'd fact's confidence (0-1); NULL for any other
     },
     "unmapped_cells": {
         "report_id": pl.String(),

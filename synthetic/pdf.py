@@ -269,6 +269,13 @@ def table_style() -> Style:
 def render_pdf(truth: ReportTruth, rng: random.Random, style: PdfStyle | None = None) -> bytes:
     """The report as a PDF (simplified script); ``truth`` is not changed."""
     style = style or PdfStyle()
+    pages, title = lay_out(truth, rng, style)
+    return write(pages, title, truth, style)
+
+
+def lay_out(truth: ReportTruth, rng: random.Random, style: PdfStyle) -> tuple[list[Page], str]:
+    """The report's pages as drawing operations, and its title (what :func:`write` prints, and
+    what ``synthetic.scan`` draws as a scanned page)."""
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     out = Layout()
     title, split_at = title_text(truth)
@@ -294,7 +301,7 @@ def render_pdf(truth: ReportTruth, rng: random.Random, style: PdfStyle | None = 
     out.right(truth.agency.name)
     if truth.published_date:
         out.right(chinese_date(truth.published_date))
-    return write(out.pages, title, truth, style)
+    return out.pages, title
 
 
 def write(pages: list[Page], title: str, truth: ReportTruth, style: PdfStyle) -> bytes:

@@ -90,11 +90,13 @@ def test_legacy_word_names_its_converter(monkeypatch: pytest.MonkeyPatch) -> Non
         assert "libreoffice-writer" in outcome.error_message
 
 
-def test_scanned_images_wait_for_ocr() -> None:
-    for name in ("scan.png", "scan.html"):  # an image named .html is still an image
+def test_an_image_that_cannot_be_decoded_is_rejected_saying_so() -> None:
+    # scanned images are read by OCR (ingest.ocr, tests/test_ocr.py); a PNG signature before junk
+    # is still an image (even named .html), and one no decoder opens is unsupported_format
+    for name in ("scan.png", "scan.html"):
         outcome = parse(name, b"\x89PNG\r\n\x1a\n" + bytes(64))
         assert isinstance(outcome, Rejection) and outcome.error_code == "unsupported_format"
-        assert "OCR" in outcome.error_message
+        assert "an image that cannot be decoded" in outcome.error_message
 
 
 def test_a_reader_document_goes_through_every_stage(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -212,10 +212,14 @@ def test_the_content_streams_text_operators() -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "says"),
-    [(b"%PDF-1.4\n%broken\n", "cannot be opened"), (None, "without a text layer")],
+    ("data", "code", "says"),
+    [
+        (b"%PDF-1.4\n%broken\n", "unsupported_format", "cannot be opened"),
+        # no text layer: its page goes to OCR (ingest.ocr), which finds no text on a drawn square
+        (None, "not_a_report", "OCR read no text"),
+    ],
 )
-def test_unreadable_pdfs_are_rejected_saying_why(data: bytes | None, says: str) -> None:
+def test_unreadable_pdfs_are_rejected_saying_why(data: bytes | None, code: str, says: str) -> None:
     if data is None:
         buffer = io.BytesIO()
         pdf = canvas.Canvas(buffer, invariant=1)
@@ -224,5 +228,5 @@ def test_unreadable_pdfs_are_rejected_saying_why(data: bytes | None, says: str) 
         pdf.save()
         data = buffer.getvalue()
     outcome = parse(data)
-    assert isinstance(outcome, Rejection) and outcome.error_code == "unsupported_format"
+    assert isinstance(outcome, Rejection) and outcome.error_code == code
     assert says in outcome.error_message

@@ -8,6 +8,7 @@ select
     source_method,
     source_text,
     source_page,
+    ocr_confidence,
     approximate,
     other_scope
 from {{ ref('stg_application_facts') }}

@@ -7,5 +7,6 @@ select
     cast(amount_text as varchar) as amount_text,
     cast(source_method as varchar) as source_method,
     cast(source_text as varchar) as source_text,
-    cast(source_page as integer) as source_page
+    cast(source_page as integer) as source_page,
+    cast(ocr_confidence as double) as ocr_confidence
 from {{ source('raw', 'transaction_facts') }}

@@ -3,7 +3,7 @@
 with cells as (
     select report_id, applicant_type, outcome_code, value
     from {{ ref('int_applications') }}
-    where source_method = 'table' and outcome_code is not null and {{ in_identity_scope() }}
+    where source_method in ('table', 'ocr') and outcome_code is not null and {{ in_identity_scope() }}
 ),
 
 by_row as (

@@ -10,7 +10,7 @@
 with cells as (
     select report_id, applicant_type, outcome_code, outcome_group, value
     from {{ ref('int_applications') }}
-    where source_method = 'table' and applicant_type is not null and {{ in_identity_scope() }}
+    where source_method in ('table', 'ocr') and applicant_type is not null and {{ in_identity_scope() }}
 ),
 
 parts as (

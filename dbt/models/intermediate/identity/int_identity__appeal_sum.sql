@@ -3,7 +3,7 @@
 with cells as (
     select report_id, appeal_kind, result_code, value
     from {{ ref('stg_appeal_facts') }}
-    where source_method = 'table' and appeal_kind is not null and {{ in_identity_scope() }}
+    where source_method in ('table', 'ocr') and appeal_kind is not null and {{ in_identity_scope() }}
 ),
 
 by_kind as (

@@ -15,7 +15,7 @@ paired as (
 cells as (
     select report_id, applicant_type, outcome_code, value
     from {{ ref('int_applications') }}
-    where source_method = 'table'
+    where source_method in ('table', 'ocr')
       and applicant_type is not null
       and outcome_code in ('carried_forward', 'carried_over')
       and report_id in (select report_id from paired)

@@ -22,7 +22,7 @@ items as (
         max(case when measure_code = 'issued' then value end) as issued,
         max(case when measure_code = 'repealed' then value end) as repealed
     from {{ ref('stg_disclosure_facts') }}
-    where source_method = 'table' and item_code is not null
+    where source_method in ('table', 'ocr') and item_code is not null
       and report_id in (select report_id from paired)
     group by report_id, item_code
 ),

@@ -21,7 +21,7 @@ items as (
         max(case when measure_code = 'previous_count' then value end) as previous_count,
         max(case when measure_code = 'change' then value end) as change
     from {{ ref('stg_disclosure_facts') }}
-    where source_method = 'table' and item_code is not null
+    where source_method in ('table', 'ocr') and item_code is not null
       and report_id in (select report_id from paired)
     group by report_id, item_code
 ),

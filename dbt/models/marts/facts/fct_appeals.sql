@@ -6,6 +6,7 @@ select
     cast(source_method as varchar) as source_method,
     cast(source_text as varchar) as source_text,
     cast(source_page as integer) as source_page,
+    cast(ocr_confidence as double) as ocr_confidence,
     cast(coalesce(approximate, false) as boolean) as approximate,
     cast(coalesce(other_scope, false) as boolean) as other_scope
 from {{ ref('stg_appeal_facts') }} as f

@@ -9,6 +9,7 @@ select
     cast(row_label as varchar) as row_label,
     cast(column_label as varchar) as column_label,
     cast(source_page as integer) as source_page,
+    cast(ocr_confidence as double) as ocr_confidence,
     cast(coalesce(approximate, false) as boolean) as approximate,
     cast(coalesce(other_scope, false) as boolean) as other_scope
 from {{ ref('stg_disclosure_facts') }} as f

@@ -7,6 +7,7 @@ select
     cast(amount_text as varchar) as amount_text,
     cast(source_method as varchar) as source_method,
     cast(source_text as varchar) as source_text,
-    cast(source_page as integer) as source_page
+    cast(source_page as integer) as source_page,
+    cast(ocr_confidence as double) as ocr_confidence
 from {{ ref('stg_transaction_facts') }} as f
 where {{ yearly_new_reports('f') }}
