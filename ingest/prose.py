@@ -216,9 +216,9 @@ def mentions_several_channels(context: str) -> bool:
 
 @dataclass(frozen=True)
 class Count:
-    """One published-information count of a sentence."""
+    """One published-information count of a sentence (channel None: a listed part naming none)."""
 
-    channel: str
+    channel: str | None
     value: Decimal
     words: str
     approximate: bool
@@ -261,8 +261,11 @@ def published_counts(sentence: str, total_before: bool = False) -> list[Count]:
             words = sentence[max(0, match.start() - len(own)) : match.end()].strip("，,、 ")
             found.append(Count(channel, count, words, approximate, match.start("count")))
         previous_end = match.end()
-    if not (total_before or any(c.channel == "all" for c in found)):
+    totals = [c.start for c in found if c.channel == "all"]
+    if not (total_before or totals):
         return found
+    # where the total's parts are listed: after 其中 (following the total, or opening the sentence)
+    listed = sentence.find("其中", totals[0] if totals else 0)
     previous_end = 0
     for figure in figures(sentence):
         if figure.unit not in "条篇" or any(s <= figure.start < e for s, e in spans):
@@ -270,9 +273,15 @@ def published_counts(sentence: str, total_before: bool = False) -> list[Count]:
             continue
         own = CLAUSE_BREAK.split(sentence[previous_end : figure.start])[-1]
         channel = channel_of(own)
-        if channel is not None and not NOT_PUBLISHING.search(own):
-            words = sentence[figure.start - len(own) : figure.end].strip("，,、 ")
+        words = sentence[figure.start - len(own) : figure.end].strip("，,、 ")
+        if NOT_PUBLISHING.search(own):
+            pass
+        elif channel is not None:
             found.append(Count(channel, figure.value, words, figure.approximate, figure.start))
+        elif 0 <= listed < figure.start and own.strip("，,、 其中"):
+            # a listed part that names no channel (其中交易类信息8237条): the parts are not all
+            # channels, so text_parts_sum cannot be assessed; kept as a statement with no code
+            found.append(Count(None, figure.value, words, figure.approximate, figure.start))
         previous_end = figure.end
     return sorted(found, key=lambda c: c.start)
 
@@ -318,6 +327,19 @@ def extract_prose(lines: list[str], raw_lines: list[str], template: str | None =
             if "条" in sentence or "篇" in sentence:
                 for count in published_counts(sentence, paragraph.published_total):
                     scope = other_scope(before + sentence[: count.start])
+                    if count.channel is None:
+                        column = (
+                            "prose_other_scope"
+                            if scope
+                            else "prose_approximate"
+                            if count.approximate
+                            else "prose"
+                        )
+                        part = text_words(count.words).removeprefix("其中").strip("，,、 ")
+                        facts.unmapped.append(
+                            UnmappedCell("published_information", part, column, count.value, count.words)
+                        )
+                        continue
                     if count.channel == "all":
                         paragraph.published_total = True
                     if (count.channel, scope) in seen_channels:

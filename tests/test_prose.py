@@ -211,3 +211,17 @@ def test_the_samples_summary_sentences_repeat_their_tables(name: str) -> None:
     }
     summary = ["new_received", "carried_over", "total_processed", "carried_forward"]
     assert [cells.get(("prose", code)) for code in summary] == [cells[("table", code)] for code in summary]
+
+
+def test_a_listed_part_naming_no_channel_is_kept_without_a_code() -> None:
+    """其中门户网站980条、工作动态124条: the parts are not all channels (text_parts_sum is then not
+    assessable); 工作动态 is kept as a statement with no code, 980 as the website's count."""
+    facts = read("全年主动公开信息1204条，其中门户网站980条、工作动态124条、通知公告约100条。", "gb2021")
+    assert stated(facts) == {"published:all": (1204, False, False), "published:website": (980, False, False)}
+    assert [(u.section, u.row_label, u.column_label, u.value) for u in facts.unmapped] == [
+        ("published_information", "工作动态", "prose", Decimal(124)),
+        ("published_information", "通知公告", "prose_approximate", Decimal(100)),
+    ]
+    # figures of another kind after the list (点击量120万次) or before the total are no parts
+    facts = read("中心上报各类信息53条，全年主动公开政府信息356条，其中网站发布200条，网站点击量120万次。")
+    assert facts.unmapped == []

@@ -3,7 +3,9 @@
     Emitted when the report has an 'all' row and at least one other channel; a blank
     figure makes it not assessable, and so does an approximate one (3000余条: shown,
     never compared exactly). Figures about a wider area than the agency (other_scope)
-    are left out. scope = 'published_information'. -#}
+    are left out. A listed part that names no channel (其中门户网站980条、工作动态124条:
+    a prose statement of fct_unmapped_cells, section published_information) means the
+    parts are not all channels: shown, not_assessable. scope = 'published_information'. -#}
 with channels as (
     select
         report_id,
@@ -35,12 +37,20 @@ by_report as (
     group by report_id
 ),
 
+uncoded_parts as (
+    select distinct report_id
+    from {{ ref('stg_unmapped_cells') }}
+    where section = 'published_information'
+      and column_label in ('prose', 'prose_approximate')
+      and {{ in_identity_scope() }}
+),
+
 checked as (
     select
         {{ identity_columns('text_parts_sum', "'published_information'",
                             'case when total_blanks = 0 then total end',
                             'case when part_blanks = 0 then parts_sum end') }},
-        approximate
+        approximate or report_id in (select report_id from uncoded_parts) as approximate
     from by_report
     where all_rows > 0 and part_rows > 0
 )
