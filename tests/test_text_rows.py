@@ -7,7 +7,7 @@ import html
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_parser_properties import APPLICANTS, OUTCOMES, parse_text, reports
+from test_parser_properties import APPLICANTS, OUTCOMES, parse_text, reports, titled_tables
 
 from ingest.layout import is_figure_row, layout_text, row_cells, text_shape
 from report_render import appeal_rows, application_rows, article20_rows, render
@@ -35,14 +35,8 @@ def facts(report) -> tuple:
 @settings(max_examples=120, deadline=None)
 @given(reports(), st.sampled_from(ROW_SEPARATORS))
 def test_a_table_pasted_row_per_line_gives_the_facts_of_the_html_table(case, separator: str) -> None:
-    template, _, article20, applications, appeals = case
-    year = 2022 if template == "gb2021" else 2020
-    title = f"某市公共资源交易中心{year}年政府信息公开工作年度报告"
-    tables = [
-        article20_rows(template, article20),
-        application_rows(OUTCOMES[template], applications),
-        appeal_rows(appeals),
-    ]
+    title, tables = titled_tables(case)
+    article20, appeals = case[2], case[4]
     page = parse_text(render("html", title, tables, HEADINGS), "html")
     pasted = parse_text(render("text_rows", title, tables, HEADINGS, separator), "text_rows")
     assert pasted.source_shape == "text_rows"
@@ -122,14 +116,8 @@ def test_a_page_copy_mixing_rows_and_one_cell_a_line_reads_both(case, separator:
 @given(reports(), st.sampled_from(ROW_SEPARATORS), st.booleans())
 def test_a_web_page_holding_the_rows_as_text_reads_them(case, separator: str, pre: bool) -> None:
     """The same rows in a web page, in a ``<pre>`` or a ``<p>`` a row (spaces as &nbsp;)."""
-    template, _, article20, applications, appeals = case
-    year = 2022 if template == "gb2021" else 2020
-    title = f"某市公共资源交易中心{year}年政府信息公开工作年度报告"
-    tables = [
-        article20_rows(template, article20),
-        application_rows(OUTCOMES[template], applications),
-        appeal_rows(appeals),
-    ]
+    title, tables = titled_tables(case)
+    _, _, article20, applications, appeals = case
     text = render("text_rows", title, tables, HEADINGS, separator)
     if pre:
         body = f"<pre>{html.escape(text)}</pre>"
