@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bench.bi import time_queries
 from bench.e2e import make_run, touch_share, write_results
+from bench.ocr import ocr_figures
 from bench.pdf import pdf_figures
 from bench.stages import corpus_files, page_times, parse_throughput, timed_stages
 
@@ -81,6 +82,8 @@ def bench_size(n: int, work: Path) -> dict:
         "bi_query_ms": time_queries(warehouse),
         # text PDFs of some of the same reports, next to their web pages (bench/pdf.py)
         **pdf_figures(landing),
+        # scanned pages of a few of them, read by OCR: speed and cell accuracy (bench/ocr.py)
+        **ocr_figures(landing),
     }
     print(summary_line(run), flush=True)
     return run

@@ -28,7 +28,7 @@ def test_samples_cover_the_shapes_and_templates() -> None:
     assert {r.source_shape for r in parsed} >= {"html", "text_cells", "text_tabs", "prose"}
     assert {r.template_version for r in parsed} == {"pre2019", "gb2019", "gb2021"}
     assert {r.encoding for r in parsed} >= {"utf-8", "gb18030"}
-    assert {r.source_format for r in parsed} >= {"html", "text", "docx", "pdf"}
+    assert {r.source_format for r in parsed} >= {"html", "text", "docx", "pdf", "pdf_scanned"}
     assert any(f.value and f.value > 0 for r in parsed for f in r.applications if f.source_method == "table")
 
 
