@@ -922,6 +922,9 @@ def emit_row(out: Out, page: int, texts: list[str], where: list[Piece | list[Pie
 CHAPTER = re.compile(r"^[一二三四五六七八九十]+、")
 
 
+SENTENCE_ENDS = ("。", "；", "，", "：", ".", ";")  # a cell ending so is prose, not a table's
+
+
 def table_runs(bands: list[Band]) -> list[tuple[int, int]]:
     """(start, end) of each run of bands that is an unruled table: rows of several cells, some of
     them figures, and between or after them rows of one cell that stand in the label column (a
@@ -935,11 +938,13 @@ def table_runs(bands: list[Band]) -> list[tuple[int, int]]:
         left = bands[i].cells[0].x0
         label_right = bands[i].cells[1].x0
         right = bands[i].cells[-1].x1
-        j, last, figures = i, i, 0
+        j, last, figures, headed, labels, sentences = i, i, 0, 0, 0, 0
         while j < len(bands):
             cells = bands[j].cells
             if len(cells) > 1:
                 figures += any(is_value(c.text) for c in cells)
+                headed += 1
+                sentences += any(c.text.endswith(SENTENCE_ENDS) for c in cells)
                 label_right = min(label_right, cells[1].x0)
                 right = max(right, cells[-1].x1)
             else:
@@ -952,9 +957,11 @@ def table_runs(bands: list[Band]) -> list[tuple[int, int]]:
                 )
                 if CHAPTER.match(cell.text) or not (in_label or across):
                     break
+                labels += in_label
             last = j
             j += 1
-        if figures:
+        # a table of blank cells shows no figure: its header rows and the labels under them tell it
+        if figures or (not sentences and (headed >= 2 or (headed and labels >= 2))):
             runs.append((i, last + 1))
         i = last + 1
     return runs

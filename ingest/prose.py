@@ -25,7 +25,7 @@ SENTENCE = re.compile(r"[^。！？!?\n]+")
 KEY_WORDS = re.compile("条|篇|申请|复议|诉讼|交易|规范性文件|规章")
 # what every rule's regex needs besides: a count (PUBLISHED, REQUESTS, TRADING, a figure) or a
 # negation (NO_REQUESTS, NO_APPEALS). Table headings (本年新收政府信息公开申请数量) have neither.
-STATEMENT_WORDS = re.compile(r"[\d未无一二两三四五六七八九十百]|没有")
+STATEMENT_WORDS = re.compile(r"[\d未无一二两三四五六七八九十百千]|没有")  # NUMERAL's first characters
 MIN_SENTENCE = 8  # 全年发布信息9条 is the shortest statement worth reading
 MIN_OUTCOME = 4  # 重复1件: an outcome told in the sentence after its paragraph's requests
 FIGURE_WORDS = ("申请", "复议", "诉讼", "规范性文件", "规章")  # what add_figures reads, one of them

@@ -32,7 +32,7 @@ from synthetic.truth import Number, ReportTruth
 from synthetic.values import Shares
 
 NAME = "gb2019_pdf_export"
-CORPUS_SIZE, CORPUS_SEED, REPORT = 30, 2027, 5
+CORPUS_SIZE, CORPUS_SEED, REPORT = 30, 2027, 6
 STYLE = PdfStyle(ruled_article20=False, page_mark="dash", running_header=True, break_applications=True)
 RENDER_SEED = "sample-pdf"
 HEADER = f"""\
