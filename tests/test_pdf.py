@@ -102,6 +102,22 @@ def test_a_pdf_and_the_same_reports_page_give_the_same_facts(printed) -> None:
     assert compared >= len(printed) // 2
 
 
+def test_an_unruled_table_of_blank_cells_only_is_a_table_of_nulls() -> None:
+    """No rule and no figure: the header rows and the labels under them still make the table, whose
+    cells are NULL (a blank cell is no fact of 0, and no missing fact either)."""
+    truth = next(
+        item.truth
+        for item in iter_corpus(REPORTS, SEED, SHARES, 0.0)
+        if isinstance(item.truth, ReportTruth) and item.truth.template_version == "gb2021"
+    )
+    truth = replace(truth, disclosures=dict.fromkeys(truth.disclosures))
+    style = PdfStyle(ruled_article20=False, page_mark="dash", running_header=False, break_applications=False)
+    report = parse(render_pdf(truth, random.Random(3), style))
+    assert isinstance(report, ParsedReport)
+    got = {(f.item_code, f.measure_code): f.value for f in report.disclosures if f.source_method == "table"}
+    assert got == truth.disclosures and set(got.values()) == {None}
+
+
 def test_the_geometry_the_reader_sees_through(printed) -> None:
     """No page number or running header is a token; the applications table, printed across a page
     break with its header repeated, is one table; the vertical label is one cell; pages kept."""
