@@ -19,3 +19,16 @@
     cast({{ rhs }} as decimal(38, 6)) as rhs,
     {{ identity_status(lhs, rhs) }} as status
 {%- endmacro %}
+
+{#- An identity's rows from `relation` (identity_columns plus a boolean `approximate`): a row
+    that compares an approximate figure (3000余条) is 'not_assessable', never pass or fail. -#}
+{% macro unless_approximate(relation) -%}
+select
+    report_id,
+    rule_code,
+    scope,
+    lhs,
+    rhs,
+    case when approximate then 'not_assessable' else status end as status
+from {{ relation }}
+{%- endmacro %}

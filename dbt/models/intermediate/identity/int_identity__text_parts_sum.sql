@@ -55,11 +55,4 @@ checked as (
     where all_rows > 0 and part_rows > 0
 )
 
-select
-    report_id,
-    rule_code,
-    scope,
-    lhs,
-    rhs,
-    case when approximate then 'not_assessable' else status end as status
-from checked
+{{ unless_approximate('checked') }}

@@ -107,11 +107,4 @@ checked as (
     from compared
 )
 
-select
-    report_id,
-    rule_code,
-    scope,
-    lhs,
-    rhs,
-    case when approximate then 'not_assessable' else status end as status
-from checked
+{{ unless_approximate('checked') }}
