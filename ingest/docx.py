@@ -18,8 +18,9 @@ A .docx is a zip of XML parts; the body is ``word/document.xml``. Like an HTML p
   or the fallback copy of a drawing's text box).
 
 The marked text is written in C by libxslt in one pass, as the HTML reader's is; Python only
-splits it. The core properties (``docProps/core.xml``: title, created) are weak hints, used
-only where the text names no title or date, each with a warning.
+splits it. The numbers Word generates for numbered paragraphs (一、, (一), 1.) are written in
+as text first (``ingest.docx_numbering``). The core properties (``docProps/core.xml``: title,
+created) are weak hints, used only where the text names no title or date, each with a warning.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import zipfile
 
 import lxml.etree
 
+from ingest.docx_numbering import Numbering
 from ingest.errors import RejectedFile
 from ingest.layout import BREAK, CELL_MARK, MARKS, ROW_MARK, TABLE_MARK, Document, Tokens, add_table, finish
 from ingest.metadata import DATE, weak_hints
@@ -39,6 +41,8 @@ STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"  # ISO 29500 stri
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 BODY_PART = "word/document.xml"
 CORE_PART = "docProps/core.xml"
+NUMBERING_PART = "word/numbering.xml"
+STYLES_PART = "word/styles.xml"
 MAX_PART_BYTES = 200 * 1024 * 1024  # a report's body is a few MB; more is a zip bomb, not a report
 
 # a w:vMerge/w:hMerge that continues the merged cell before it (no w:val means continue)
@@ -91,14 +95,29 @@ def read_part(archive: zipfile.ZipFile, name: str) -> bytes | None:
     return archive.read(info)
 
 
-def body_tokens(body: bytes) -> Tokens:
-    """Prose and cell tokens of ``word/document.xml``, in reading order."""
+def part_root(part: bytes | None) -> lxml.etree._Element | None:
+    """A part other than the body parsed (ISO strict names read as transitional); None where it is
+    absent or not XML (the body is then read without what it would add)."""
+    if not part:
+        return None
+    try:
+        return lxml.etree.fromstring(part.replace(STRICT_NS.encode(), W_NS.encode()), XML_PARSER)
+    except lxml.etree.XMLSyntaxError:
+        return None
+
+
+def body_tokens(body: bytes, numbering: bytes | None = None, styles: bytes | None = None) -> Tokens:
+    """Prose and cell tokens of ``word/document.xml``, in reading order, the numbers Word generates
+    for its numbered paragraphs included (``word/numbering.xml``, ``word/styles.xml``)."""
     for mark in MARKS:  # noncharacters no report prints; dropped so they cannot pose as marks
         encoded = mark.encode()
         if encoded in body:
             body = body.replace(encoded, b"")
     body = body.replace(STRICT_NS.encode(), W_NS.encode())
     root = lxml.etree.fromstring(body, XML_PARSER)
+    lists = part_root(numbering)
+    if lists is not None and b"numPr" in body + (styles or b""):
+        Numbering(lists, part_root(styles)).number_paragraphs(root)
     tokens = Tokens()
     for line in str(BODY_TEXT(root)).split(BREAK):
         if line.startswith(TABLE_MARK):
@@ -130,6 +149,8 @@ def layout_docx(data: bytes) -> Document:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             body = read_part(archive, BODY_PART)
             core = read_part(archive, CORE_PART)
+            numbering = read_part(archive, NUMBERING_PART)
+            styles = read_part(archive, STYLES_PART) if numbering else None
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
         raise RejectedFile(
             "unsupported_format", f"a Word (.docx) package that cannot be unpacked: {error}"
@@ -137,7 +158,7 @@ def layout_docx(data: bytes) -> Document:
     if body is None:
         raise RejectedFile("unsupported_format", f"a zip archive without {BODY_PART}: not a Word document")
     try:
-        tokens = body_tokens(body)
+        tokens = body_tokens(body, numbering, styles)
     except lxml.etree.XMLSyntaxError as error:
         raise RejectedFile(
             "unsupported_format", f"a Word (.docx) document whose body is not XML: {error}"

@@ -24,6 +24,7 @@ import copy
 import datetime as dt
 import io
 import random
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
@@ -44,7 +45,11 @@ DOCX_VARIANTS = (
     "docx_core_title",
     "docx_core_title_stale",
     "docx_title_core_only",
+    "docx_auto_numbering",  # chapter headings numbered by Word's list (一、 in no w:t)
 )
+CHAPTER_NUMBER = re.compile(r"^([一二三四五六七八九十]+)、")
+CN_NUMBERS = "一二三四五六七八九十"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def draw_variants(rng: random.Random, truth: ReportTruth) -> set[str]:
@@ -56,7 +61,52 @@ def draw_variants(rng: random.Random, truth: ReportTruth) -> set[str]:
         found.add("docx_title_core_only")
     if rng.random() < 0.15:
         found.add("docx_date_created_only")
+    if rng.random() < 0.3:
+        found.add("docx_auto_numbering")
     return found
+
+
+def numbered_heading_style(document, rng: random.Random) -> str:
+    """A paragraph style whose paragraphs Word numbers 一、 二、 …: a list (``w:abstractNum`` of
+    ``chineseCounting`` with the text ``%1、``, its ``w:num``) in the numbering part and the style's
+    ``w:numPr`` naming it, written through python-docx's public ``element`` of each part."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from lxml import etree
+
+    numbering = document.part.numbering_part.element
+    abstract_id = str(
+        max((int(a.get(f"{W}abstractNumId")) for a in numbering.iter(f"{W}abstractNum")), default=-1) + 1
+    )
+    num_id = str(max((int(n.get(f"{W}numId")) for n in numbering.iter(f"{W}num")), default=0) + 1)
+    abstract = etree.Element(f"{W}abstractNum", {f"{W}abstractNumId": abstract_id})
+    level = etree.SubElement(abstract, f"{W}lvl", {f"{W}ilvl": "0"})
+    suffix = rng.choice(("tab", "nothing", "space"))
+    for tag, value in (("start", "1"), ("numFmt", "chineseCounting"), ("suff", suffix), ("lvlText", "%1、")):
+        etree.SubElement(level, f"{W}{tag}", {f"{W}val": value})
+    numbers = list(numbering.iter(f"{W}num"))
+    if numbers:  # the schema orders every w:abstractNum before the first w:num
+        numbers[0].addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num = etree.SubElement(numbering, f"{W}num", {f"{W}numId": num_id})
+    etree.SubElement(num, f"{W}abstractNumId", {f"{W}val": abstract_id})
+    style = document.styles.add_style("ChapterHeading", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    ppr = style.element.find(f"{W}pPr")
+    if ppr is None:
+        ppr = etree.SubElement(style.element, f"{W}pPr")
+    num_pr = etree.SubElement(ppr, f"{W}numPr")
+    etree.SubElement(num_pr, f"{W}ilvl", {f"{W}val": "0"})
+    etree.SubElement(num_pr, f"{W}numId", {f"{W}val": num_id})
+    return style.name
+
+
+def numbered_in_order(headings: list[str]) -> bool:
+    """Whether the headings are numbered 一、 二、 … from 一, as a Word list would number them."""
+    found = [CHAPTER_NUMBER.match(h) for h in headings]
+    return all(m and m.group(1) == CN_NUMBERS[n] for n, m in enumerate(found) if n < len(CN_NUMBERS)) and (
+        len(headings) <= len(CN_NUMBERS)
+    )
 
 
 def runs(paragraph, text: str, split: bool, rng: random.Random) -> None:
@@ -135,8 +185,10 @@ def render_docx(truth: ReportTruth, style: Style, rng: random.Random) -> Rendere
     title = title_of(truth, style)
     document = docx.Document()
 
-    def paragraph(container, text: str, bold: bool = False, center: bool = False) -> None:
-        added = container.add_paragraph()
+    def paragraph(
+        container, text: str, bold: bool = False, center: bool = False, style: str | None = None
+    ) -> None:
+        added = container.add_paragraph(style=style)
         if center:
             added.alignment = 1
         text = convert(text)
@@ -152,8 +204,15 @@ def render_docx(truth: ReportTruth, style: Style, rng: random.Random) -> Rendere
     if "docx_nested" in variants:
         body = document.add_table(rows=1, cols=1).cell(0, 0)
     paragraph(body, prose.intro(truth))
-    for chapter in prose.chapters(truth, rng):
-        paragraph(body, chapter.heading, bold=True)
+    chapters = prose.chapters(truth, rng)
+    heading_style = None
+    if "docx_auto_numbering" in variants and numbered_in_order([c.heading for c in chapters]):
+        heading_style = numbered_heading_style(document, rng)
+    else:
+        variants.discard("docx_auto_numbering")
+    for chapter in chapters:
+        heading = CHAPTER_NUMBER.sub("", chapter.heading) if heading_style else chapter.heading
+        paragraph(body, heading, bold=True, style=heading_style)
         for text in chapter.paragraphs:
             paragraph(body, text)
         if chapter.table:
