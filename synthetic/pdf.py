@@ -23,9 +23,11 @@ import datetime as dt
 import io
 import random
 from dataclasses import dataclass, field
+from importlib.resources import files
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from synthetic import prose, tables
@@ -56,6 +58,9 @@ class PdfStyle:
     text_title: bool = True  # the title printed on the first page (else only in the document information)
     info_title: bool = True  # the document information's Title
     break_applications: bool = True
+    # the text in a TrueType CJK font embedded as a subset with its ToUnicode map (as Word and WPS
+    # export a report), else in reportlab's STSong-Light, named but not embedded
+    embedded_font: bool = False
 
 
 def draw_pdf_style(rng: random.Random) -> PdfStyle:
@@ -63,6 +68,7 @@ def draw_pdf_style(rng: random.Random) -> PdfStyle:
         ruled_article20=rng.random() < 0.5,
         page_mark=rng.choice(PAGE_MARKS),
         running_header=rng.random() < 0.7,
+        embedded_font=rng.random() < 0.5,
     )
 
 
@@ -304,7 +310,23 @@ def lay_out(truth: ReportTruth, rng: random.Random, style: PdfStyle) -> tuple[li
     return out.pages, title
 
 
+CJK_FONT_PACKAGE = "paperang_p2_fonts_cjk"  # a dev dependency: WenQuanYi Micro Hei in the virtualenv
+CJK_FONT_FILE = "fonts/wqy-microhei.ttc"
+EMBEDDED_FONT = "WenQuanYiMicroHei"
+
+
+def cjk_font_file() -> str:
+    """The path of the CJK TrueType collection inside the virtualenv (no system font is used: one
+    would change how PDFium reads the text layers of the other test PDFs)."""
+    return str(files(CJK_FONT_PACKAGE).joinpath(CJK_FONT_FILE))
+
+
 def write(pages: list[Page], title: str, truth: ReportTruth, style: PdfStyle) -> bytes:
+    font = FONT
+    if style.embedded_font:
+        if EMBEDDED_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, cjk_font_file(), subfontIndex=0))
+        font = EMBEDDED_FONT
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=(PAGE_W, PAGE_H), invariant=1, pageCompression=1)
     if style.info_title:
@@ -316,15 +338,15 @@ def write(pages: list[Page], title: str, truth: ReportTruth, style: PdfStyle) ->
         pdf.setDateFormatter(lambda *_: f"D:{made:%Y%m%d}093000+08'00'")
     for n, page in enumerate(pages, start=1):
         if style.running_header and n > 1:
-            pdf.setFont(FONT, 9)
+            pdf.setFont(font, 9)
             pdf.drawCentredString(PAGE_W / 2, PAGE_H - 40, title)
-        pdf.setFont(FONT, 10.5)
+        pdf.setFont(font, 10.5)
         pdf.drawCentredString(PAGE_W / 2, 40, page_mark(style.page_mark, n, len(pages)))
         pdf.setLineWidth(0.5)
         for x0, y0, x1, y1 in page.rules:
             pdf.line(x0, y0, x1, y1)
         for x, y, size, text in page.texts:
-            pdf.setFont(FONT, size)
+            pdf.setFont(font, size)
             pdf.drawString(x, y, text)
         pdf.showPage()
     pdf.save()

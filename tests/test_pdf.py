@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
+import pypdfium2
 import pytest
 import test_synthetic_roundtrip as roundtrip
 from reportlab.pdfbase import pdfmetrics
@@ -19,7 +20,16 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from ingest.parser import parse_bytes
-from ingest.pdf import PAGE_NUMBER, SHARED_FONTS, Fonts, layout_pdf, read_pages, shown_items, shown_text
+from ingest.pdf import (
+    PAGE_NUMBER,
+    SHARED_FONTS,
+    Fonts,
+    layout_pdf,
+    read_page,
+    read_pages,
+    shown_items,
+    shown_text,
+)
 from ingest.records import ParsedReport, RawFile, Rejection
 from synthetic.corpus import iter_corpus
 from synthetic.pdf import PAGE_MARKS, PdfStyle, draw_pdf_style, render_pdf
@@ -100,6 +110,19 @@ def test_a_pdf_and_the_same_reports_page_give_the_same_facts(printed) -> None:
         assert facts(report) == facts(web), truth.path
         compared += 1
     assert compared >= len(printed) // 2
+
+
+def test_a_pdf_with_its_cjk_font_embedded_reads_every_character_first_time(printed) -> None:
+    """As Word and WPS export a report: a TrueType subset embedded with its ToUnicode map. PDFium reads
+    every character (nothing for pdfminer.six to recover) and the facts are the truth's."""
+    embedded = [(truth, pdf) for truth, pdf, _, style in printed if style.embedded_font]
+    assert len(embedded) >= 5
+    for truth, pdf in embedded:
+        document = pypdfium2.PdfDocument(pdf)
+        assert not any(read_page(document[n], n + 1).lost for n in range(len(document))), truth.path
+        document.close()
+        report = parse(pdf)
+        assert isinstance(report, ParsedReport) and facts(report) == truth_facts(truth), truth.path
 
 
 def test_an_unruled_table_of_blank_cells_only_is_a_table_of_nulls() -> None:
