@@ -4,9 +4,10 @@ The engine is RapidOCR on onnxruntime (``rapidocr-onnxruntime`` 1.4.4): its PP-O
 and recognition models are files inside the wheel, so nothing is fetched at run time
 (``tests/test_ocr.py`` reads a page with the network cut). A page goes through:
 
-1. **the page image**: a scanned PDF's page rasterised by PDFium at :data:`DPI`; an image file
-   decoded by Pillow (every frame of a multi-page TIFF), its resolution from the file or, where
-   it gives none, from an A4 page's width;
+1. **the page image**: a scanned PDF's page rasterised by PDFium at :data:`DPI` (a page so large
+   that it would pass :data:`MAX_SIDE_PX` at less); an image file decoded by Pillow (every frame
+   of a multi-page TIFF), its resolution from the file or, where it gives none, from an A4
+   page's width;
 2. **straightening**: the skew (up to :data:`MAX_SKEW` degrees either way) is the angle at which
    the rows of ink line up best (the projection profile's sharpest), found on a small copy;
 3. **the drawn grid**: horizontal and vertical rules found by morphological opening with long
@@ -15,14 +16,15 @@ and recognition models are files inside the wheel, so nothing is fetched at run 
 4. **OCR**: text boxes with each character's box and confidence, turned into the positioned
    characters a PDF's text layer gives (points, y upwards), so the very same stages follow:
    ruled tables from the grid, unruled ones by column alignment, running heads, prose
-   (:func:`ingest.pdf.layout_contents`).
+   (:func:`ingest.pdf.layout_contents`). Ink the text detector passed over (a lone 1 in a cell)
+   is read on its own, and a figure read unsurely is read a second time (:func:`reread`).
 
 Every token keeps the lowest confidence of the characters inside its box. A table's value cell
 whose digits were read with a confidence below :data:`LOW_CONFIDENCE` is kept with an
 ``ocr_low_confidence`` warning naming its page, row and column; one below :data:`UNREADABLE`, or a
 value cell that reads as neither a number nor words (``1O8``, ``Q``), is blanked (its fact is
-NULL) with an ``ocr_unreadable`` warning: nothing is guessed. Each fact of the report then says
-``source_method = 'ocr'`` and carries its ``ocr_confidence`` (:func:`mark_facts`).
+NULL) with an ``ocr_unreadable`` warning: nothing is guessed. Each table fact then says
+``source_method = 'ocr'`` and every fact carries its ``ocr_confidence`` (:func:`mark_facts`).
 
 Cost is bounded: a file of more pages than ``WAREHOUSE_OCR_MAX_PAGES`` or that takes longer than
 ``WAREHOUSE_OCR_SECONDS`` is rejected ``ocr_over_budget`` (the clock is read between pages, so a
@@ -32,6 +34,8 @@ of the parse's pool (``WAREHOUSE_OCR_THREADS`` to change it).
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import io
 import os
 import re
@@ -43,6 +47,7 @@ from functools import cache
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from ingest.errors import RejectedFile
@@ -53,6 +58,8 @@ from ingest.records import ParsedReport, ParseWarning
 from ingest.text import fold_width
 
 DPI = 200  # a scanned PDF's pages are rasterised at this resolution
+MAX_DPI = 300  # an image scanned finer is brought down to DPI
+MAX_SIDE_PX = 4000  # ... unless a page (a poster, an A3 sheet) would be larger than this: then less
 A4_WIDTH_IN = 8.27  # an image without a resolution is taken for an A4 page's width
 MAX_SKEW = 4.0  # degrees either way: a sheet fed askew, not a page turned on its side
 SKEW_WIDTH = 800  # pixels: the small copy the skew is measured on
@@ -116,7 +123,11 @@ def engine():
     cv2.setNumThreads(threads)
     # max_side_len: a 200 dpi A4 page (2339 px) is read at its own resolution, not shrunk to the
     # engine's default 2000 px (a lone 0 in a small table cell is read surer at full size)
-    return RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False, max_side_len=2400)
+    loaded = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False, max_side_len=2400)
+    # loading (its modules' imports, the models' sessions) leaves reference cycles: freed once here,
+    # so that a shard parsing with the collector paused has nothing of them to free
+    gc.collect()
+    return loaded
 
 
 @dataclass
@@ -240,12 +251,40 @@ def pdf_pages(data: bytes, budget: Budget) -> Iterator[tuple[np.ndarray, float]]
         over_pages(len(pdf), budget)
         for n in range(len(pdf)):
             page = pdf[n]
-            bitmap = page.render(scale=DPI / 72, grayscale=True)
-            pixels = bitmap.to_numpy()
-            yield np.ascontiguousarray(pixels.reshape(pixels.shape[0], pixels.shape[1], -1)[:, :, 0]), DPI
+            width, height = page.get_size()
+            scale = min(DPI / 72, MAX_SIDE_PX / max(width, height, 1.0))
+            bitmap = page.render(scale=scale, grayscale=True, bitmap_maker=Raster.bitmap)
+            pixels = Raster.pixels(bitmap)
+            bitmap.close()
             page.close()
+            yield pixels, scale * 72
     finally:
         pdf.close()
+
+
+class Raster:
+    """One byte buffer for the rendered pages, grown in powers of two and kept: a ctypes array
+    type made per bitmap size (as ``PdfBitmap.new_native`` and ``to_numpy`` make them) is a
+    reference cycle the collector must free, and a shard parses with the collector paused."""
+
+    buffer: ctypes.Array | None = None
+
+    @classmethod
+    def bitmap(cls, width: int, height: int, format: int, rev_byteorder: bool = False) -> pdfium.PdfBitmap:
+        channels = 1 if format == pdfium_c.FPDFBitmap_Gray else 4
+        stride = -(-width * channels // 4) * 4
+        if cls.buffer is None or stride * height > len(cls.buffer):
+            cls.buffer = (ctypes.c_ubyte * (1 << (stride * height - 1).bit_length()))()
+        return pdfium.PdfBitmap.new_native(
+            width, height, format, rev_byteorder, buffer=cls.buffer, stride=stride
+        )
+
+    @classmethod
+    def pixels(cls, bitmap: pdfium.PdfBitmap) -> np.ndarray:
+        """A greyscale bitmap's pixels, copied out of the shared buffer."""
+        assert cls.buffer is not None
+        rows = np.frombuffer(cls.buffer, dtype=np.uint8, count=bitmap.stride * bitmap.height)
+        return rows.reshape(bitmap.height, bitmap.stride)[:, : bitmap.width].copy()
 
 
 def image_pages(data: bytes, budget: Budget) -> Iterator[tuple[np.ndarray, float]]:
@@ -265,7 +304,12 @@ def image_pages(data: bytes, budget: Budget) -> Iterator[tuple[np.ndarray, float
                 "unsupported_format", f"an image whose page {n + 1} cannot be decoded ({error})"
             ) from None
         dpi = image.info.get("dpi")
-        resolution = float(dpi[0]) if dpi and 100 <= float(dpi[0]) <= 600 else pixels.shape[1] / A4_WIDTH_IN
+        resolution = float(dpi[0]) if dpi and 100 <= float(dpi[0]) <= 1200 else pixels.shape[1] / A4_WIDTH_IN
+        if resolution > MAX_DPI:  # a 600 dpi scan reads no better than at DPI, and four times slower
+            pixels = cv2.resize(
+                pixels, None, fx=DPI / resolution, fy=DPI / resolution, interpolation=cv2.INTER_AREA
+            )
+            resolution = DPI
         yield pixels, resolution
 
 

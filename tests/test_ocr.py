@@ -184,3 +184,17 @@ def test_a_scanned_report_reads_back_to_its_truth() -> None:
 def test_the_warning_threshold_is_the_warehouses() -> None:
     project = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt" / "dbt_project.yml").read_text())
     assert project["vars"]["ocr_low_confidence"] == ocr.LOW_CONFIDENCE
+
+
+def test_page_images_keep_their_resolution_and_a_fine_scan_is_brought_down() -> None:
+    budget = ocr.Budget(5, 60.0)
+    for dpi, size, expected in (
+        (150, (1240, 1754), 150),
+        (600, (4960, 7016), ocr.DPI),
+        (None, (1654, 2339), 200),
+    ):
+        out = io.BytesIO()
+        Image.new("L", size, 255).save(out, format="PNG", **({"dpi": (dpi, dpi)} if dpi else {}))
+        [(pixels, resolution)] = list(ocr.image_pages(out.getvalue(), budget))
+        assert resolution == pytest.approx(expected, abs=0.5)  # without one: an A4 page's width
+        assert pixels.shape[1] == pytest.approx(size[0] * expected / (dpi or expected), abs=1)
