@@ -8,6 +8,7 @@
 #   make bench  benchmarks on generated corpora (bench/results/<date>.json)
 #   make bench-bi  the five BI queries on a generated 2 M-report warehouse (bench/results/<date>-bi-2m.json)
 #   make lint   ruff only
+#   make crawl  collect reports from the portals of CRAWL_CONFIG into WAREHOUSE_LANDING_DIR/<portal>/
 #   make clean  remove built data, dbt artifacts and the local Dagster instance (keeps .venv)
 #
 # Needs only python3.11 on PATH: the first run creates .venv from requirements.lock.
@@ -40,7 +41,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DAGSTER_EVENT_BATCH_SIZE ?= 1000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: setup manifest run test lint dev clean bench docs docs-serve
+.PHONY: setup manifest run test lint dev clean bench docs docs-serve crawl
 
 setup: $(SETUP_STAMP) $(DAGSTER_YAML)
 
@@ -66,6 +67,13 @@ run: manifest
 
 lint: setup
 	$(BIN)/ruff check .
+
+# The portals of CRAWL_CONFIG (default crawl/example.yaml) into WAREHOUSE_LANDING_DIR/<portal name>/,
+# politely and incrementally (crawl/; settings CRAWL_DELAY_S, CRAWL_MAX_PAGES, … in the README).
+# Then make run reads what it collected. Never part of make run or make test: it goes on the network.
+$(if $(strip $(CRAWL_CONFIG)),$(eval override CRAWL_CONFIG := $(abspath $(CRAWL_CONFIG)))$(eval export CRAWL_CONFIG))
+crawl: setup
+	$(BIN)/python -m crawl
 
 # Benchmarks on generated corpora (1,000 and 10,000 reports; BENCH_FULL=1 adds 200,000):
 # prints the figures and writes bench/results/<date>.json. Not part of make test.
