@@ -18,6 +18,7 @@ import dagster as dg
 import duckdb
 import pytest
 import yaml
+from conftest import warehouse_assets
 
 from dagster_project.check_results import with_failures
 from dagster_project.dbt_manifest import DBT_PROJECT
@@ -191,7 +192,7 @@ def materialize(warehouse: Path, landing: Path, **kwargs: Any) -> dg.ExecuteInPr
         "landing": LandingDir(path=str(landing)),
         "publish_dir": PublishDir(path=str(warehouse.parent / "published")),
     }
-    return dg.materialize(list(defs.assets), resources=resources, **kwargs)
+    return dg.materialize(warehouse_assets(defs), resources=resources, **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -144,8 +144,10 @@ class Portal_:
         return [hit.status for hit in self.hits if hit.path == path]
 
     def downloads(self, since: int = 0) -> list[str]:
-        """Paths answered with a body (200), robots.txt aside, from hit number ``since`` on."""
-        return [h.path for h in self.hits[since:] if h.status == 200 and h.path != "/robots.txt"]
+        """Paths answered with a body (200) the crawler reads, from hit number ``since`` on: not
+        robots.txt, nor the oversize file (dropped at its Content-Length, unread)."""
+        unread = {"/robots.txt", f"{COLUMN}/big.pdf"}
+        return [h.path for h in self.hits[since:] if h.status == 200 and h.path not in unread]
 
 
 def handler_for(portal: Portal_) -> type[BaseHTTPRequestHandler]:
@@ -512,3 +514,89 @@ def test_config_and_settings(tmp_path: Path, monkeypatch) -> None:
     settings = settings_from_env(config.contact)
     assert settings.delay_s == 0.5
     assert settings.user_agent == "ogi-warehouse-crawler/0.1 (+https://example.org/about-the-crawler)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Dagster: the crawl asset, its job and schedule, and the refresh it asks for
+
+
+def test_the_crawl_is_an_asset_upstream_of_the_registry_in_no_warehouse_run(dbt_manifest: Path) -> None:
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.defs.crawl import CRAWL_KEY
+    from dagster_project.materialize import EVERY_ASSET
+
+    graph = defs.resolve_asset_graph()
+    assert CRAWL_KEY in graph.get(dg.AssetKey(["raw", "report_files"])).parent_keys
+    assert graph.get(CRAWL_KEY).group_name == "crawl"
+    assert CRAWL_KEY not in defs.resolve_job_def("warehouse_refresh").asset_layer.selected_asset_keys
+    assert defs.resolve_job_def("crawl_portals").asset_layer.selected_asset_keys == {CRAWL_KEY}
+    every = dg.AssetSelection.from_coercible(EVERY_ASSET.split(",")).resolve(graph)
+    assert every == graph.get_all_asset_keys() - {CRAWL_KEY}  # make run stays offline
+    schedule = defs.resolve_schedule_def("reports_crawl")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 4 * 2,3 *", "Asia/Shanghai")
+    assert schedule.job_name == "crawl_portals"
+
+
+def test_the_crawl_asset_collects_and_asks_for_the_refresh_of_its_years(
+    site: Site, tmp_path: Path, monkeypatch
+) -> None:
+    import dagster as dg
+
+    from dagster_project.defs.crawl import crawled_reports, crawled_reports_refresh
+    from dagster_project.warehouse import LandingDir
+
+    for name, value in {
+        "CRAWL_DELAY_S": DELAY,
+        "CRAWL_READ_TIMEOUT_S": SETTINGS.read_timeout_s,
+        "CRAWL_RETRIES": SETTINGS.retries,
+        "CRAWL_BACKOFF_S": SETTINGS.backoff_s,
+        "CRAWL_MAX_BYTES": SETTINGS.max_bytes,
+    }.items():
+        monkeypatch.setenv(name, str(value))
+    portal = portal_config(site)
+    config = tmp_path / "crawl.yaml"
+    config.write_text(
+        json.dumps(  # JSON is YAML
+            {
+                "contact": "https://example.org/ogi-contact",
+                "portals": [
+                    {
+                        "name": portal.name,
+                        "start_urls": list(portal.start_urls),
+                        "allowed_hosts": sorted(portal.allowed_hosts),
+                        "agency_name": "示例市人民政府",
+                        "years": list(portal.years),
+                    }
+                ],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    landing = tmp_path / "landing"
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [crawled_reports],
+        resources={"landing": LandingDir(path=str(landing))},
+        run_config={"ops": {"landing__crawled_reports": {"config": {"config_path": str(config)}}}},
+        instance=instance,
+    )
+    assert result.success
+    (event,) = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    years = sorted({truth.report_year for truth, _ in site.expected.values()})
+    assert metadata["new_files"].value == len(site.expected)
+    assert metadata["report_years"].value == years
+    kept = collected(landing / "demo_city")
+    assert {sidecar["agency_name"] for _, sidecar in kept.values()} == {"示例市人民政府"}
+    context = dg.build_run_status_sensor_context(
+        sensor_name="crawled_reports_refresh",
+        dagster_event=result.get_run_success_event(),
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+    )
+    requests = crawled_reports_refresh(context)
+    assert [r.partition_key for r in requests] == [str(year) for year in years]
+    assert {r.job_name for r in requests} <= {None, "warehouse_refresh"}

@@ -8,7 +8,8 @@ import dagster as dg
 
 warehouse_refresh = dg.define_asset_job(
     name="warehouse_refresh",
-    selection=dg.AssetSelection.all(),
+    # not the crawl (dagster_project/defs/crawl.py): it goes on the network, in a job of its own
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("crawl"),
     executor_def=dg.in_process_executor,
     description=(
         "Everything for the run's report years: register files → parse → dbt build (staging, marts,"

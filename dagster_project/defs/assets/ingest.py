@@ -28,6 +28,7 @@ import polars as pl
 from pydantic import Field
 
 from dagster_project import freshness
+from dagster_project.defs.crawl import CRAWL_KEY
 from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
 from dagster_project.progress import Progress
 from dagster_project.translator import RAW_GROUP, raw_key
@@ -175,6 +176,8 @@ def record_versions(con: duckdb.DuckDBPyConnection, current: pl.DataFrame, seen_
     specs=[
         dg.AssetSpec(
             raw_key("report_files"),
+            # what the crawl collects lands here (it runs in its own job: dagster_project/defs/crawl.py)
+            deps=[CRAWL_KEY],
             kinds=KINDS,
             description="Every report file (page, text, PDF, Word…) below WAREHOUSE_LANDING_DIR, hashed.",
         ),
