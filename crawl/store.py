@@ -98,6 +98,8 @@ class Store:
         if self.state_path.exists():
             self.documents = json.loads(self.state_path.read_text(encoding="utf-8")).get("documents", {})
         self.by_sha = {d["sha256"]: d["file"] for d in self.documents.values() if d.get("file")}
+        for partial in folder.rglob(".*.part"):  # a killed crawl's unfinished writes: never reports
+            partial.unlink(missing_ok=True)
 
     @staticmethod
     def sha_of(body: bytes) -> str:

@@ -337,14 +337,19 @@ def portal_config(site: Site, years: tuple[int, int] | None = None) -> Portal:
     )
 
 
+def served_path(url: str) -> str:
+    """The server's key of ``url``: its path and query."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def collected(folder: Path) -> dict[str, tuple[Path, dict]]:
     """Every file the crawl kept (by the path its sidecar's final URL names), with its sidecar."""
     found = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.name.endswith(".meta.json") and path.name != STATE_FILE:
             sidecar = json.loads(path.with_name(path.name + ".meta.json").read_text("utf-8"))
-            url = urlsplit(sidecar["final_url"])
-            found[url.path + (f"?{url.query}" if url.query else "")] = (path, sidecar)
+            found[served_path(sidecar["final_url"])] = (path, sidecar)
     return found
 
 
@@ -392,6 +397,41 @@ def test_what_was_collected_reads_back_to_the_generators_truth(site: Site, first
         truth, _ = site.expected[url_path]
         problems += [describe(truth, what, want, got) for what, want, got in differences(truth, report)]
     assert problems == [], "\n".join(problems)
+
+
+def test_the_warehouse_registers_and_reads_what_was_collected(site: Site, first, tmp_path: Path) -> None:
+    """The raw assets of a run on the crawl's landing directory: every file collected is a report
+    (sidecars and the state file are not), with the facts of its truth and the URL it came from."""
+    import dagster as dg
+    import duckdb
+
+    from dagster_project.defs.assets.ingest import parsed_reports, regions, report_files
+    from dagster_project.runs import report_year_keys
+    from dagster_project.warehouse import DuckDBWarehouse, LandingDir
+
+    landing, _, _ = first
+    warehouse = tmp_path / "w.duckdb"
+    keys = report_year_keys()
+    result = dg.materialize(
+        [report_files, parsed_reports, regions],
+        resources={
+            "warehouse": DuckDBWarehouse(path=str(warehouse)),
+            "landing": LandingDir(path=str(landing)),
+        },
+        tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+    )
+    assert result.success
+    kept = {str(path): sidecar for path, sidecar in collected(landing / "demo_city").values()}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        files = {row[0] for row in con.execute("SELECT source_path FROM raw.report_files").fetchall()}
+        rows = con.execute("SELECT source_path, agency_name, report_year, url FROM raw.reports").fetchall()
+        rejected = con.execute("SELECT source_path, error_code FROM raw.rejected_files").fetchall()
+    assert files == set(kept) and rejected == []
+    by_path = {served_path(sidecar["final_url"]): path for path, sidecar in kept.items()}
+    got = {path: (agency, year, url) for path, agency, year, url in rows}
+    for url_path, (truth, _) in site.expected.items():
+        path = by_path[url_path]
+        assert got[path] == (truth.agency.name, truth.report_year, kept[path]["url"]), url_path
 
 
 def test_the_crawl_is_polite(site: Site, first) -> None:
@@ -457,11 +497,14 @@ def test_a_second_crawl_downloads_nothing_and_a_changed_report_is_kept_beside_th
 def test_a_crawl_cut_short_resumes_without_downloading_again(site: Site, tmp_path: Path) -> None:
     started = len(site.portal.hits)
     cut = crawl_portal(portal_config(site), replace(SETTINGS, max_pages=4), tmp_path)
+    unfinished = tmp_path / "demo_city" / ".C.html.part"  # killed while writing a file
+    unfinished.write_bytes(b"<html>half a pa")
     assert cut.budget_reached and 0 < len(cut.written) < len(site.expected)
     rest = crawl_portal(portal_config(site), SETTINGS, tmp_path)
     assert len(cut.written) + len(rest.written) == len(site.expected)
     downloads = site.portal.downloads(started)
     assert len(downloads) == len(set(downloads))  # nothing downloaded twice
+    assert not unfinished.exists()
 
 
 def test_the_year_range_leaves_reports_out(site: Site, tmp_path: Path) -> None:
