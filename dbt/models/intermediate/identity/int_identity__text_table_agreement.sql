@@ -53,7 +53,7 @@ with facts as (
         false as approximate,
         false as other_scope
     from {{ ref('stg_appeal_facts') }}
-    where source_method = 'table'
+    where source_method in ('table', 'ocr')  -- an OCR'd table's cells are table cells
       and result_code = 'total'
       and appeal_kind in ('litigation_direct', 'litigation_after_review')
       and {{ in_identity_scope() }}
@@ -78,7 +78,7 @@ prose as (
 tabled as (
     select report_id, scope, max(value) as table_value
     from facts
-    where source_method = 'table' and scope is not null
+    where source_method in ('table', 'ocr') and scope is not null
     group by report_id, scope
 ),
 
