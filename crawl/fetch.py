@@ -133,10 +133,11 @@ class Fetcher:
         """RFC 9309: a 4xx means no rules; a 5xx or no answer means everything is disallowed."""
         robots = RobotFileParser(url)
         try:
-            status, body = self.follow(url, {}, check=False)
+            _, response, body = self.follow(url, {}, check=False)
         except (FetchError, Retryable):
             robots.parse(["User-agent: *", "Disallow: /"])
             return robots
+        status = response.status_code
         if status == 200:
             try:
                 text = decode_bytes(body).text
@@ -166,7 +167,7 @@ class Fetcher:
         if refused:
             raise FetchError(refused)
         try:
-            final, response, body = self.follow(url, headers, check=True, full=True)
+            final, response, body = self.follow(url, headers, check=True)
         except Retryable as error:
             raise FetchError(f"gave up after {self.settings.retries + 1} tries: {error}") from error
         if response.status_code not in (200, 304):
@@ -182,16 +183,16 @@ class Fetcher:
             fetched_at=utc_now(),
         )
 
-    def follow(self, url: str, headers: dict[str, str], check: bool, full: bool = False):
-        """The answer at the end of ``url``'s redirects: (status, body), or with ``full``
-        (final URL, response, body). Every hop is checked (``check``) and a loop is an error."""
+    def follow(self, url: str, headers: dict[str, str], check: bool) -> tuple[str, httpx.Response, bytes]:
+        """(final URL, response, body) at the end of ``url``'s redirects. With ``check`` every hop
+        must be allowed; a loop is an error."""
         seen = {normalise(url)}
         current = url
         for _ in range(self.settings.max_redirects + 1):
             response, body = self.request(current, headers)
             location = response.headers.get("location")
             if response.status_code not in REDIRECTS or not location:
-                return (current, response, body) if full else (response.status_code, body)
+                return current, response, body
             target = urljoin(current, location.strip())
             key = normalise(target)
             if key in seen:
