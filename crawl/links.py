@@ -22,6 +22,7 @@ from crawl.fetch import normalise
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".wps", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 REPORT_WORDS = re.compile(r"年度报告|年度報告|年报|年報|工作报告|工作報告")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+BARE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?![\d\-/.])")  # 报告（2023）, not a date's 2024-01-20
 NEXT_WORDS = re.compile(r"^\s*(下一页|下页|下一頁|后页|後頁|尾页|末页|\d{1,4}|>|»|›)\s*$")
 PAGED_PATH = re.compile(r"(^|/)index_\d+\.s?html?$")
 PAGED_QUERY = re.compile(r"(^|&)(page|pageno|pageindex|pagenum|currpage|curpage|p|pn)=\d+($|&)", re.I)
@@ -42,7 +43,8 @@ class Link:
 
 
 def year_of(text: str) -> int | None:
-    match = YEAR.search(text)
+    """The report year a title names: ``2023年`` first, else a bare ``2023`` that is no date's."""
+    match = YEAR.search(text) or BARE_YEAR.search(text)
     return int(match.group(1)) if match else None
 
 

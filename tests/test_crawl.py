@@ -519,7 +519,8 @@ def test_listing_pagination_forms() -> None:
     html = (
         '<a href="index_3.html">3</a><a href="?page=2">下一页</a><a href="/other/">其他栏目</a>'
         '<a href="/a.html" title="某市2023年政府信息公开工作年度报告">某市2023年…</a>'
-        '<a href="/b.pdf">2022年度报告</a>'
+        '<a href="/b.pdf">2022年度报告</a><a href="/c.html">政府信息公开工作年度报告（2021）</a>'
+        '<a href="/d.html">政府信息公开年报</a><a href="/e.html">工作年度报告 2024-01-20</a>'
         "<script>createPageHTML(3, 0, 'index', 'shtml')</script>"
     )
     links = {(link.url, link.kind, link.year) for link in listing_links("http://h/col/index.html", html)}
@@ -528,6 +529,7 @@ def test_listing_pagination_forms() -> None:
         ("http://h/col/index.html?page=2", "listing", None),
         ("http://h/a.html", "report", 2023),
         ("http://h/b.pdf", "attachment", 2022),
+        ("http://h/c.html", "report", 2021),
         ("http://h/col/index.shtml", "listing", None),
         ("http://h/col/index_1.shtml", "listing", None),
         ("http://h/col/index_2.shtml", "listing", None),
