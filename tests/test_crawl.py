@@ -3,13 +3,14 @@
 A real HTTP server on 127.0.0.1, started here, serves a report column rendered from the synthetic
 generator: listing pages in UTF-8 and GBK paginated three ways (下一页, ``createPageHTML`` in a
 script, ``?page=2``), report pages, PDF and DOCX attachments, a robots.txt that disallows a path
-holding a report, a 429 with Retry-After, a flaky 500, a redirect chain and a redirect loop, a
-response slower than the read timeout, an oversize file, the same report linked twice, a report
-outside the config's years and a link to a host outside ``allowed_hosts``. The crawl is held to
-what the server holds; what it collected is parsed and held to the generator's truth; a second
-crawl downloads nothing, a changed report is saved beside the old one and a crawl cut short
-resumes without downloading again. No request leaves loopback (a link to another host is only
-ever a link).
+holding a report, a 429 with Retry-After, a 503 whose Retry-After is too long to wait, a flaky
+500, a redirect chain and a redirect loop, a response slower than the read timeout, an oversize
+file, the same report linked twice, a report outside the config's years and a link to a host
+outside ``allowed_hosts``. The crawl is held to what the server holds; what it collected is parsed
+(and registered and read by the warehouse's raw assets) and held to the generator's truth; a
+second crawl downloads nothing, a changed report is saved beside the old one, and a crawl cut
+short or killed resumes without downloading again. No request leaves loopback (a link to another
+host is only ever a link).
 """
 
 from __future__ import annotations
@@ -112,7 +113,8 @@ def draw_reports(n: int) -> list[Report]:
 class Resource:
     body: bytes
     content_type: str
-    faults: list[int] = field(default_factory=list)  # statuses to answer first, one per request
+    # (status, Retry-After) to answer first, one per request
+    faults: list[tuple[int, str | None]] = field(default_factory=list)
 
     @property
     def etag(self) -> str:
@@ -195,8 +197,8 @@ def handler_for(portal: Portal_) -> type[BaseHTTPRequestHandler]:
             if resource is None:
                 return self.send(404, b"not found")
             if resource.faults:
-                status = resource.faults.pop(0)
-                return self.send(status, b"busy", {"Retry-After": "1"} if status == 429 else {})
+                status, wait = resource.faults.pop(0)
+                return self.send(status, b"busy", {"Retry-After": wait} if wait else {})
             headers = {
                 "Content-Type": resource.content_type,
                 "ETag": resource.etag,
@@ -277,6 +279,7 @@ def site():
                 row("slow.html", f"{old_year + 5}年政府信息公开工作年度报告(慢)", "2025-01-24"),
                 row("big.pdf", f"{old_year + 5}年政府信息公开工作年度报告(扫描件)", "2025-01-24"),
                 row("/loop/a", f"{old_year + 5}年政府信息公开工作年报(旧址)", "2025-01-24"),
+                row("busy.html", f"{old_year + 5}年政府信息公开工作年度报告(维护中)", "2025-01-24"),
             ],
             "gbk",
         ),
@@ -289,9 +292,9 @@ def site():
     r[f"{COLUMN}/list.html?page=2"] = Resource(
         listing("年报", [row("/files/A.docx", a.title + "(附件)", "2025-01-20")], "utf-8"), html
     )
-    r[f"{COLUMN}/A.html"] = Resource(a.page, html, faults=[429])
+    r[f"{COLUMN}/A.html"] = Resource(a.page, html, faults=[(429, "1")])
     r[f"{COLUMN}/B.html"] = Resource(b.page, html)
-    r[f"{COLUMN}/C.html"] = Resource(c.page, html, faults=[500])
+    r[f"{COLUMN}/C.html"] = Resource(c.page, html, faults=[(500, None)])
     attachments = (
         '<p>附件：<a href="/files/D.pdf">报告原件.pdf</a> <a href="/files/download?id=7">报告.docx</a></p>'
     )
@@ -301,6 +304,8 @@ def site():
     r["/files/A.docx"] = Resource(a.docx, "application/octet-stream")
     r["/private/E.html"] = Resource(e.page, html)
     r[f"{COLUMN}/old.html"] = Resource(a.page, html)
+    # down for maintenance for an hour, every time it is asked: not waited for, tried another day
+    r[f"{COLUMN}/busy.html"] = Resource(e.page, html, faults=[(503, "3600")] * 100)
     r[f"{COLUMN}/big.pdf"] = Resource(b"%PDF-1.4\n" + b"0" * (SETTINGS.max_bytes + 1), "application/pdf")
     portal.slow.add(f"{COLUMN}/slow.html")
     portal.redirects |= {
@@ -461,7 +466,10 @@ def test_the_crawl_is_polite(site: Site, first) -> None:
         "/loop/a",
         "/private/E.html",
         "/x.html",
+        f"{COLUMN}/busy.html",
     }
+    assert "Retry-After 3600" in failed[f"{COLUMN}/busy.html"]
+    assert [h.status for h in hits if h.path == f"{COLUMN}/busy.html"] == [503]  # asked once, then left
     assert "robots.txt" in failed["/private/E.html"] and "loop" in failed["/loop/a"]
     assert "allowed_hosts" in failed["/x.html"]
     assert "CRAWL_MAX_BYTES" in failed[f"{COLUMN}/big.pdf"]
