@@ -80,16 +80,15 @@ def crawl_portal(portal: Portal, settings: Settings, landing: Path) -> PortalSum
                 log.warning("%s: CRAWL_MAX_PAGES spent; %d link(s) left", portal.name, left)
                 break
             summary.pages += 1
-            known = store.known(link.url)
             try:
-                response = fetcher.get(link.url, known.get("etag"), known.get("last_modified"))
+                response = fetcher.get(link.url, *store.validators(link.url))
             except FetchError as error:
                 summary.failed[link.url] = str(error)
                 log.warning("%s: %s not fetched: %s", portal.name, link.url, error)
                 continue
             if response.status == 304:
                 summary.not_modified += 1
-                children = links_from_json(known.get("links", []))
+                children = links_from_json(store.known(link.url).get("links", []))
             else:
                 children = visit(portal, store, summary, link, response, referrer)
             for child in children:  # a report's attachments: the listing's title and date of the report

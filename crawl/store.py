@@ -108,6 +108,14 @@ class Store:
     def known(self, url: str) -> dict:
         return self.documents.get(url, {})
 
+    def validators(self, url: str) -> tuple[str | None, str | None]:
+        """(ETag, Last-Modified) to ask for ``url`` conditionally; none where the file its last
+        version went to is gone from the folder (removed by hand: fetched whole again)."""
+        known = self.known(url)
+        if known.get("file") and not (self.folder / known["file"]).is_file():
+            return None, None
+        return known.get("etag"), known.get("last_modified")
+
     def record(self, url: str, entry: dict) -> None:
         self.documents[url] = entry
         if entry.get("file"):

@@ -500,6 +500,15 @@ def test_a_second_crawl_downloads_nothing_and_a_changed_report_is_kept_beside_th
     new = folder / changed.written[0]
     assert new.read_bytes() != old and new.name.startswith("B.") and new.suffix == ".html"
     assert {p: p.read_bytes() for p in before} == before  # nothing overwritten
+    # a file removed by hand is fetched whole again (its validators would only say "not modified")
+    (removed,) = [p for p in before if p.name == "C.html"]
+    removed.unlink()
+    started = len(site.portal.hits)
+    again = crawl_portal(portal_config(site), SETTINGS, landing)
+    # (B.html too: restored to its first bytes, which the folder holds already, so not saved again)
+    assert sorted(site.portal.downloads(started)) == [f"{COLUMN}/B.html", f"{COLUMN}/C.html"]
+    assert again.written == [removed.relative_to(folder).as_posix()] and again.unchanged == 1
+    assert removed.read_bytes() == before[removed]
 
 
 def test_a_crawl_cut_short_resumes_without_downloading_again(site: Site, tmp_path: Path) -> None:
