@@ -9,4 +9,4 @@ Dagster or dbt. The public entry points are :func:`ingest.discover.discover_file
 # Bump when a change to the parser can change what it reads from an unchanged file: the
 # parse log keys cached outcomes on (content hash, parser version), so a new version makes
 # every file due for a re-parse and the same version never parses an unchanged file twice.
-PARSER_VERSION = "2026.12.4"
+PARSER_VERSION = "2026.12.5"

@@ -244,12 +244,16 @@ def missed_boxes(clean: np.ndarray, boxes: list[Box], dpi: float) -> list[Box]:
 # --- page images -------------------------------------------------------------------------------------
 
 
-def pdf_pages(data: bytes, budget: Budget) -> Iterator[tuple[np.ndarray, float]]:
-    """A scanned PDF's pages as greyscale images at :data:`DPI`."""
+def pdf_pages(
+    data: bytes, budget: Budget, numbers: list[int] | None = None
+) -> Iterator[tuple[np.ndarray, float]]:
+    """A scanned PDF's pages (those of ``numbers``, 0-based, where given) as greyscale images at
+    :data:`DPI`."""
     pdf = pdfium.PdfDocument(data)
     try:
-        over_pages(len(pdf), budget)
-        for n in range(len(pdf)):
+        numbers = list(range(len(pdf))) if numbers is None else numbers
+        over_pages(len(numbers), budget)
+        for n in numbers:
             page = pdf[n]
             width, height = page.get_size()
             scale = min(DPI / 72, MAX_SIDE_PX / max(width, height, 1.0))
@@ -484,6 +488,28 @@ def layout_image(data: bytes) -> Document:
 
 
 def layout_scanned(pages: Iterator[tuple[np.ndarray, float]], source_format: str, budget: Budget) -> Document:
+    read = read_pages_within(pages, budget, None)
+    if not any(page.content.chars for page in read):
+        raise RejectedFile("not_a_report", f"{len(read)} scanned pages in which OCR read no text")
+    return layout_read([page.content for page in read], dict(enumerate(read, start=1)), source_format)
+
+
+def layout_partly_scanned_pdf(data: bytes, contents: list[PageContent], scanned: list[int]) -> Document:
+    """A PDF whose pages ``scanned`` (0-based) hold an image and no text, the others a text layer:
+    those pages by OCR, in their place among the others (``source_format = 'pdf_scanned'``: some
+    of its facts were read by OCR, and say so)."""
+    budget = Budget.from_env()
+    read = read_pages_within(pdf_pages(data, budget, scanned), budget, [n + 1 for n in scanned])
+    contents = list(contents)
+    for page in read:
+        contents[page.content.number - 1] = page.content
+    return layout_read(contents, {page.content.number: page for page in read}, "pdf_scanned")
+
+
+def read_pages_within(
+    pages: Iterator[tuple[np.ndarray, float]], budget: Budget, numbers: list[int] | None
+) -> list[ReadPage]:
+    """Each page image read (numbered 1, 2, … or by ``numbers``), within the file's time budget."""
     started = time.monotonic()
     read: list[ReadPage] = []
     for gray, dpi in pages:
@@ -494,31 +520,36 @@ def layout_scanned(pages: Iterator[tuple[np.ndarray, float]], source_format: str
                 f"OCR took {elapsed:.0f} s for {len(read)} pages, over the {budget.seconds:.0f} s a file "
                 "may take (WAREHOUSE_OCR_SECONDS)",
             )
-        read.append(read_page(gray, dpi, len(read) + 1))
-    if not any(page.content.chars for page in read):
-        raise RejectedFile("not_a_report", f"{len(read)} scanned pages in which OCR read no text")
+        read.append(read_page(gray, dpi, numbers[len(read)] if numbers else len(read) + 1))
+    return read
+
+
+def layout_read(contents: list[PageContent], read: dict[int, ReadPage], source_format: str) -> Document:
+    """The pages to a Document; the tokens on the pages OCR read (``read``, by page number) with
+    their confidences, doubtful cells warned about or blanked."""
     out = Out(boxes=[])
     warnings: list[ParseWarning] = []
-    doc, _ = layout_contents(
-        [page.content for page in read], out, source_format, lambda out: review(out, read, warnings)
-    )
+    doc, _ = layout_contents(contents, out, source_format, lambda out: review(out, read, warnings))
     doc.warnings.extend(warnings)
     return doc
 
 
-def review(out: Out, read: list[ReadPage], warnings: list[ParseWarning]) -> None:
-    """Each token's confidence (the lowest of the characters in its box) on its page number; the
+def review(out: Out, read: dict[int, ReadPage], warnings: list[ParseWarning]) -> None:
+    """Each token's confidence (the lowest of the characters in its box) on its page number, on the
+    pages OCR read (``read``, by page number; a text layer's tokens are left as they are); the
     doubtful value cells of tables warned about, the unreadable ones blanked."""
     assert out.boxes is not None
     tokens = out.tokens
-    located = [locate(page) for page in read]
+    located = {number: locate(page) for number, page in read.items()}
     row_at = 0
     for i, (raw, page, box) in enumerate(zip(tokens.raw, out.pages, out.boxes, strict=True)):
         if tokens.row_start[i]:
             row_at = i
+        if page not in located:
+            continue
         confidence = None
         if box is not None:
-            confidence = confidence_in(located[page - 1], box)
+            confidence = confidence_in(located[page], box)
         if tokens.in_table[i] and not tokens.row_start[i] and raw.strip():
             confidence = doubt(tokens.raw, i, row_at, page, confidence, warnings)
         out.pages[i] = OcrPage(page, confidence)
@@ -574,9 +605,10 @@ def doubt(
 
 def mark_facts(report: ParsedReport, doc: Document) -> None:
     """An OCR'd report's facts, each with its confidence and a plain page number. A table cell's
-    fact says ``source_method = 'ocr'`` (the accounting identities check it as a table's); a fact
-    stated in a sentence stays ``'prose'`` (compared with the tables as any report's prose is)
-    and takes the lowest confidence of the lines that hold its text, and their page."""
+    fact of a page OCR read says ``source_method = 'ocr'`` (the accounting identities check it as
+    a table's; a partly scanned PDF's text pages keep their facts as read); a fact stated in a
+    sentence stays ``'prose'`` (compared with the tables as any report's prose is) and takes the
+    lowest confidence of the lines that hold its text, and their page."""
     tokens = doc.tokens
     pages = tokens.page or []
     for facts in (report.disclosures, report.applications, report.appeals, report.transactions):
@@ -586,6 +618,8 @@ def mark_facts(report: ParsedReport, doc: Document) -> None:
                 fact.source_method = "ocr"
                 fact.ocr_confidence = page.confidence
                 fact.source_page = int(page)
+                continue
+            if fact.source_method != "prose":  # a cell of a page with a text layer: as read
                 continue
             holding = [n for n, raw in enumerate(tokens.raw) if fact.source_text and fact.source_text in raw]
             confs = [c for n in holding if (c := getattr(pages[n], "confidence", None)) is not None]

@@ -92,6 +92,7 @@ class PageContent:
     vertical: list[tuple[float, float, float]]  # x, y0, y1
     lost: list[Lost] = field(default_factory=list)  # text objects PDFium read no character of
     text_objects: int = 0  # the page's text objects (the content stream's text-showing operators)
+    images: int = 0  # the page's image objects (a page of no text but an image is a scanned page)
 
 
 @dataclass(frozen=True)
@@ -169,13 +170,14 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
         pdfium_c.FPDFPageObj_GetType,
         pdfium_c.FPDFPageObj_GetBounds,
     )
-    path, text_object, object_text = (
+    path, text_object, image_object, object_text = (
         pdfium_c.FPDF_PAGEOBJ_PATH,
         pdfium_c.FPDF_PAGEOBJ_TEXT,
+        pdfium_c.FPDF_PAGEOBJ_IMAGE,
         pdfium_c.FPDFTextObj_GetText,
     )
     lost: list[Lost] = []
-    ordinal = 0
+    ordinal = images = 0
     for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = get_object(page.raw, k)
         kind = get_type(obj)
@@ -185,6 +187,7 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
             ordinal += 1
             continue
         if kind != path or not get_bounds(obj, *bounds):
+            images += kind == image_object
             continue
         x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
         wide, high = x1 - x0, y1 - y0
@@ -196,7 +199,7 @@ def read_page(page: pdfium.PdfPage, number: int) -> PageContent:
             horizontal += [(y0, x0, x1), (y1, x0, x1)]
             vertical += [(x0, y0, y1), (x1, y0, y1)]
     textpage.close()
-    return PageContent(number, chars, horizontal, vertical, lost, ordinal)
+    return PageContent(number, chars, horizontal, vertical, lost, ordinal, images)
 
 
 def lost_object(obj, ordinal: int) -> Lost:
@@ -1028,7 +1031,13 @@ def layout_pdf(data: bytes) -> Document:
         from ingest.ocr import layout_scanned_pdf  # its engine loads only for a scanned PDF
 
         return layout_scanned_pdf(data)
-    doc, _ = layout_contents(contents, Out())
+    scanned = [n for n, content in enumerate(contents) if not content.chars and content.images]
+    if scanned:  # text pages and scanned ones (a typed cover, the signed tables scanned)
+        from ingest.ocr import layout_partly_scanned_pdf
+
+        doc = layout_partly_scanned_pdf(data, contents, scanned)
+    else:
+        doc, _ = layout_contents(contents, Out())
     date = info_date(info.get("CreationDate")) or info_date(info.get("ModDate"))
     weak_hints(doc, (info.get("Title") or "").strip(), date, "the PDF's document information")
     return doc

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import pypdfium2
 import pytest
 import yaml
 from PIL import Image, ImageDraw
@@ -28,8 +29,8 @@ from bench.ocr import cell_accuracy
 from ingest.parser import parse_bytes
 from ingest.records import ParsedReport, RawFile, Rejection
 from synthetic.corpus import iter_corpus
-from synthetic.pdf import PdfStyle
-from synthetic.scan import Defects, font, scan_report, scanned_tiff
+from synthetic.pdf import PdfStyle, render_pdf
+from synthetic.scan import Defects, font, scan_report, scanned_pdf, scanned_tiff
 from synthetic.truth import ReportTruth
 from synthetic.values import Shares
 
@@ -198,3 +199,37 @@ def test_page_images_keep_their_resolution_and_a_fine_scan_is_brought_down() -> 
         [(pixels, resolution)] = list(ocr.image_pages(out.getvalue(), budget))
         assert resolution == pytest.approx(expected, abs=0.5)  # without one: an A4 page's width
         assert pixels.shape[1] == pytest.approx(size[0] * expected / (dpi or expected), abs=1)
+
+
+def test_a_pdf_with_a_scanned_page_among_text_pages_reads_each_page_its_way() -> None:
+    """A typed report whose second page was printed, signed and scanned back in: page 1 keeps its
+    text layer (facts as read, ``source_method`` table), page 2 is read by OCR (``ocr``, with its
+    confidence), the rest of the text layer after it; the report is ``pdf_scanned``."""
+    truth = first_report("gb2019")
+    style = PdfStyle(ruled_article20=True, running_header=True, break_applications=True)
+    typed = render_pdf(truth, random.Random("partly"), style)
+    scan = scan_report(truth, random.Random("partly"), style, Defects(), 2)  # the same layout
+    document = pypdfium2.PdfDocument(typed)
+    pages = len(document)
+    document.del_page(1)
+    document.import_pages(pypdfium2.PdfDocument(scanned_pdf(scan)), pages=[1], index=1)
+    out = io.BytesIO()
+    document.save(out)
+    report = parse("partly.pdf", out.getvalue())
+    assert isinstance(report, ParsedReport), report
+    assert report.source_format == "pdf_scanned"
+    facts = [f for f in (*report.disclosures, *report.applications) if f.source_method in ("table", "ocr")]
+    by_page = {
+        page: {f.source_method for f in facts if f.source_page == page} for page in range(1, pages + 1)
+    }
+    assert by_page[1] == {"table"} and by_page[2] == {"ocr"}, by_page
+    assert all(f.ocr_confidence is None for f in facts if f.source_method == "table")
+    assert all(type(f.source_page) is int for f in facts)
+    accuracy = cell_accuracy(truth, report, 2)
+    assert accuracy.cells >= 10 and accuracy.exact_share >= 0.9 and accuracy.wrong_silent == 0, (
+        accuracy.misses
+    )
+    typed_cells = {
+        (f.item_code, f.measure_code): f.value for f in report.disclosures if f.source_method == "table"
+    }
+    assert typed_cells and all(truth.disclosures[key] == value for key, value in typed_cells.items())
