@@ -13,6 +13,7 @@ import yaml
 # the example shipped in the repo (contract §5: CRAWL_CONFIG's default)
 EXAMPLE_CONFIG = Path(__file__).with_name("example.yaml")
 PROJECT_AGENT = "ogi-warehouse-crawler/0.1"
+PORTAL_KEYS = frozenset({"name", "start_urls", "allowed_hosts", "agency_name", "years"})
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -73,6 +74,9 @@ def portal_of(entry: object, n: int) -> Portal:
     where = f"portals[{n}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where} is not a mapping")
+    unknown = sorted(set(entry) - PORTAL_KEYS)
+    if unknown:  # a misspelt key (allowed_host, year) would otherwise widen the crawl silently
+        raise ConfigError(f"{where}: unknown key(s) {unknown}; a portal has {sorted(PORTAL_KEYS)}")
     name = entry.get("name")
     if not isinstance(name, str) or not SLUG.match(name):
         raise ConfigError(f"{where}.name {name!r} is not a slug (a-z, 0-9, _ and -; it names a folder)")
@@ -102,6 +106,8 @@ def load_config(path: Path | str) -> CrawlConfig:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("portals"), list):
         raise ConfigError(f"{path}: a crawl config is a mapping with a list of portals")
+    if set(data) - {"portals", "contact"}:
+        raise ConfigError(f"{path}: unknown key(s) {sorted(set(data) - {'portals', 'contact'})}")
     portals = tuple(portal_of(entry, n) for n, entry in enumerate(data["portals"]))
     names = [p.name for p in portals]
     if len(set(names)) != len(names):

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import pytest
 from test_synthetic_roundtrip import describe, mismatches
 
-from crawl.config import Portal, Settings, load_config, settings_from_env
+from crawl.config import ConfigError, Portal, Settings, load_config, settings_from_env
 from crawl.fetch import retry_after
 from crawl.links import listing_links
 from crawl.run import crawl_portal
@@ -571,6 +571,9 @@ def test_config_and_settings(tmp_path: Path, monkeypatch) -> None:
     (portal,) = config.portals
     assert portal.allowed_hosts == {"127.0.0.1:8765"} and portal.years == (2019, 2025)
     assert portal.wants_year(2019) and not portal.wants_year(2018) and portal.wants_year(None)
+    path.write_text(path.read_text("utf-8").replace("years:", "year:"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_config(path)
     monkeypatch.setenv("CRAWL_DELAY_S", "0.5")
     monkeypatch.delenv("CRAWL_USER_AGENT", raising=False)
     settings = settings_from_env(config.contact)
