@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -120,19 +121,36 @@ def expected_values(truth: ReportTruth, source_file: str, source_format: str) ->
     }
 
 
-def expected_yaml(truth: ReportTruth) -> str:
-    document = expected_values(truth, f"{NAME}.pdf", "pdf")
+def yaml_of(header: str, truth: ReportTruth, source_file: str, source_format: str) -> str:
+    """The expected-values file of a generated sample: its header comment, then the truth's values."""
+    document = expected_values(truth, source_file, source_format)
     body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_flow_style=None, width=110)
-    return HEADER + body
+    return header + body
+
+
+def expected_yaml(truth: ReportTruth) -> str:
+    return yaml_of(HEADER, truth, f"{NAME}.pdf", "pdf")
+
+
+def write_sample(
+    argv: list[str] | None, description: str, name: str, made: Callable[[], tuple[bytes, str]]
+) -> None:
+    """The command line of a sample writer: ``made()`` gives the file's bytes and its expected
+    values, written to ``<out>/reports/<name>.pdf`` and ``<out>/expected/<name>.yaml``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "samples")
+    out = parser.parse_args(argv).out
+    data, expected = made()
+    (out / "reports" / f"{name}.pdf").write_bytes(data)
+    (out / "expected" / f"{name}.yaml").write_text(expected, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "samples")
-    out = parser.parse_args(argv).out
-    truth = sample_truth()
-    (out / "reports" / f"{NAME}.pdf").write_bytes(sample_pdf(truth))
-    (out / "expected" / f"{NAME}.yaml").write_text(expected_yaml(truth), encoding="utf-8")
+    def made() -> tuple[bytes, str]:
+        truth = sample_truth()
+        return sample_pdf(truth), expected_yaml(truth)
+
+    write_sample(argv, __doc__.splitlines()[0], NAME, made)
 
 
 if __name__ == "__main__":

@@ -18,15 +18,11 @@ made (``python -m synthetic.scan_sample`` writes them anew from the generator of
 
 from __future__ import annotations
 
-import argparse
 import random
-from pathlib import Path
-
-import yaml
 
 from synthetic.corpus import iter_corpus
 from synthetic.pdf import PdfStyle
-from synthetic.pdf_sample import expected_values
+from synthetic.pdf_sample import write_sample, yaml_of
 from synthetic.scan import Defects, scan_report, scanned_pdf
 from synthetic.truth import ReportTruth
 from synthetic.values import Shares
@@ -57,19 +53,16 @@ def sample_scan(truth: ReportTruth) -> bytes:
 
 
 def expected_yaml(truth: ReportTruth) -> str:
-    document = expected_values(truth, f"{NAME}.pdf", "pdf_scanned")
-    body = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, default_flow_style=None, width=110)
-    return HEADER + body
+    return yaml_of(HEADER, truth, f"{NAME}.pdf", "pdf_scanned")
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "samples")
-    out = parser.parse_args(argv).out
-    truth = sample_truth()
-    scan = sample_scan(truth)  # lays the report out: the truth's tables are what it printed
-    (out / "reports" / f"{NAME}.pdf").write_bytes(scan)
-    (out / "expected" / f"{NAME}.yaml").write_text(expected_yaml(truth), encoding="utf-8")
+    def made() -> tuple[bytes, str]:
+        truth = sample_truth()
+        scan = sample_scan(truth)  # lays the report out: the truth's tables are what it printed
+        return scan, expected_yaml(truth)
+
+    write_sample(argv, __doc__.splitlines()[0], NAME, made)
 
 
 if __name__ == "__main__":
