@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,6 +12,18 @@ import pytest
 from dagster_project.settings import INSTANCE_ENV, write_instance
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = REPO_ROOT / "samples" / "reports"
+SCANNED = "*_scanned.*"  # the sample read by OCR (synthetic/scan_sample.py): seconds a page
+
+
+def copy_samples(landing: Path) -> Path:
+    """The sample corpus but its scanned report, for a build whose test is not about OCR: a page
+    costs seconds, and the scanned sample's own builds are tests/test_parser_samples.py and
+    tests/test_ocr_warehouse.py."""
+    shutil.copytree(SAMPLES, landing, dirs_exist_ok=True, ignore=shutil.ignore_patterns(SCANNED))
+    return landing
+
+
 SHARED_DIR = REPO_ROOT.parent / "shared"
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, VENV_BIN, quiet_env, run_cli
+from conftest import REPO_ROOT, VENV_BIN, copy_samples, quiet_env, run_cli
 
 READY_TIMEOUT = 120  # dagster dev answers in ~25 s on two cores
 STOP_TIMEOUT = 30
@@ -140,8 +139,7 @@ def wait_until_loaded(dev: DagsterDev) -> None:
 
 def start_dagster_dev(root: Path) -> Iterator[DagsterDev]:
     """Build the sample corpus with `make run`'s command, then serve `make dev`'s UI on it."""
-    landing = root / "landing"
-    shutil.copytree(REPO_ROOT / "samples" / "reports", landing)
+    landing = copy_samples(root / "landing")
     warehouse, published = root / "data" / "warehouse.duckdb", root / "data" / "published"
     env = quiet_env(root, landing, warehouse, published)
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"

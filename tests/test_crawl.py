@@ -720,3 +720,29 @@ def test_make_crawls_command_killed_midway_resumes(site: Site, tmp_path: Path) -
     assert set(collected(landing / "demo_city")) == set(site.expected)
     downloads = site.portal.downloads(started)
     assert len(downloads) == len(set(downloads))
+
+
+def test_the_crawl_asset_without_portals_named_crawls_nothing(tmp_path: Path, monkeypatch) -> None:
+    """ "Materialize all" in the UI selects the crawl too: with neither CRAWL_CONFIG nor a config_path
+    it asks no host anything (not even the example config's loopback portal) and says so."""
+    import socket
+
+    import dagster as dg
+
+    from dagster_project.defs.crawl import crawled_reports
+    from dagster_project.warehouse import LandingDir
+
+    monkeypatch.delenv("CRAWL_CONFIG", raising=False)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the crawl asset opened a connection")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    landing = tmp_path / "landing"
+    result = dg.materialize([crawled_reports], resources={"landing": LandingDir(path=str(landing))})
+    assert result.success
+    (event,) = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    assert metadata["crawled"].value is False and metadata["new_files"].value == 0
+    assert not landing.exists() or not any(landing.iterdir())

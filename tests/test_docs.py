@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, quiet_env, run_cli
+from conftest import REPO_ROOT, copy_samples, quiet_env, run_cli
 
 from dagster_project.dbt_docs import DOCS_TARGET_PATH
 from dagster_project.dbt_manifest import DBT_PROJECT, project_files
@@ -41,7 +41,7 @@ class Built:
 def built(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Built:
     root = tmp_path_factory.mktemp("docs")
     warehouse = root / "data" / "warehouse.duckdb"
-    env = quiet_env(root, REPO_ROOT / "samples" / "reports", warehouse, root / "data" / "published")
+    env = quiet_env(root, copy_samples(root / "landing"), warehouse, root / "data" / "published")
     run_cli(env, root / "materialize.log")
     assert warehouse.is_file()
     return Built(warehouse, env)

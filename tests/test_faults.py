@@ -34,7 +34,16 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from conftest import CLI_TIMEOUT, REPO_ROOT, cli_command, marts_contents, quiet_env
+from conftest import (
+    CLI_TIMEOUT,
+    REPO_ROOT,
+    SAMPLES,
+    SCANNED,
+    cli_command,
+    copy_samples,
+    marts_contents,
+    quiet_env,
+)
 from test_ingest_assets import comparable  # raw tables, the timestamps of STATE_COLUMNS left out
 
 from dagster_project.warehouse import publish_warehouse
@@ -42,8 +51,6 @@ from ingest.lake import PARALLEL_FROM, default_workers
 
 pytestmark = pytest.mark.e2e
 
-SAMPLES = REPO_ROOT / "samples" / "reports"
-SCANNED = "*_scanned.*"  # the sample read by OCR (synthetic/scan_sample.py)
 PREVIOUS_REPORTS = 3  # rows of marts.dim_report in the snapshot a killed publication must leave in place
 
 
@@ -54,7 +61,7 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Not the scanned sample: OCR costs seconds a page, and these runs are timed against each other
     (a waiting run's 120 s)."""
     root = tmp_path_factory.mktemp("faults_landing")
-    shutil.copytree(SAMPLES, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(SCANNED))
+    copy_samples(root)
     (root / "again").mkdir()
     for sample in sorted(SAMPLES.iterdir()):
         if not sample.match(SCANNED):
