@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from crawl.fetch import normalise
 
@@ -89,16 +90,20 @@ def script_pages(page_url: str, html: str) -> list[str]:
     return found
 
 
-def listing_links(page_url: str, html: str) -> list[Link]:
-    """Reports, attachments and further listing pages linked from a listing page, in page order."""
-    soup = BeautifulSoup(html, "html.parser")
-    links: list[Link] = []
-    for anchor in soup.find_all("a", href=True):
+def anchors(page_url: str, html: str) -> Iterator[tuple[Tag, str, str]]:
+    """Each link of the page that leads somewhere (not a script, a mail address or an in-page
+    mark): its anchor, its URL made absolute and normalised, and its text."""
+    for anchor in BeautifulSoup(html, "html.parser").find_all("a", href=True):
         href = anchor["href"].strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        url = normalise(urljoin(page_url, href))
-        text = anchor.get_text(" ", strip=True)
+        yield anchor, normalise(urljoin(page_url, href)), anchor.get_text(" ", strip=True)
+
+
+def listing_links(page_url: str, html: str) -> list[Link]:
+    """Reports, attachments and further listing pages linked from a listing page, in page order."""
+    links: list[Link] = []
+    for anchor, url, text in anchors(page_url, html):
         title = anchor.get("title", "").strip()
         named = title if is_report_title(title) else text
         if is_report_title(named):
@@ -112,14 +117,8 @@ def listing_links(page_url: str, html: str) -> list[Link]:
 
 def attachment_links(page_url: str, html: str) -> list[Link]:
     """The files a report page links to (PDF, Word, WPS, images): often the signed original."""
-    soup = BeautifulSoup(html, "html.parser")
     links = []
-    for anchor in soup.find_all("a", href=True):
-        href = anchor["href"].strip()
-        if not href or href.startswith(("javascript:", "mailto:", "#")):
-            continue
-        url = normalise(urljoin(page_url, href))
-        text = anchor.get_text(" ", strip=True)
+    for _, url, text in anchors(page_url, html):
         if is_attachment(url, text):
             links.append(Link(url, "attachment", text or None))
     return links
