@@ -64,6 +64,24 @@ def test_a_scanned_report_in_the_warehouse(tmp_path: Path, dbt_manifest: Path) -
         " from marts.fct_applications group by source_method",
     )
     by_method = {method: rest for method, *rest in methods}
+    every_fact = " union all ".join(
+        f"select source_method, {value} as value, ocr_confidence, source_page from marts.{table}"
+        for table, value in (
+            ("fct_disclosures", "value"),
+            ("fct_applications", "value"),
+            ("fct_appeals", "value"),
+            ("fct_transactions", "coalesce(project_count, amount_wan)"),
+        )
+    )
+    # an image is all OCR: no figure claims a text layer's 'table', and every figure read (a
+    # sentence's too, which keeps 'prose' as the same report's text would) has its confidence
+    # and page
+    assert query(
+        warehouse,
+        f"select count(*) filter (where source_method = 'table'),"
+        f" count(*) filter (where value is not null and (ocr_confidence is null or source_page is null))"
+        f" from ({every_fact})",
+    ) == [(0, 0)]
     cells, confident, valued, first_page = by_method["ocr"]
     assert cells >= 30 and first_page >= 1
     assert confident >= valued  # every figure read has its confidence
