@@ -53,13 +53,16 @@ for unit in "${UNITS[@]}"; do
   systemctl stop "$unit" 2>/dev/null || true
 done
 
+# The instance: deploy/dagster.yaml as it is (every host-specific value comes from the environment).
+# First, so that make and ogi-dagster find a dagster.yaml they did not write, and leave it alone.
+install -m 0640 -o "$SERVICE_USER" -g "$SERVICE_USER" "$APP_DIR/deploy/dagster.yaml" "$DAGSTER_HOME/dagster.yaml"
+
 # The virtualenv from requirements.lock and the dbt manifest, as the service user (make manifest);
 # dbt writes dbt/target and dbt/logs in the checkout, so the service user owns it
 chown -R "$SERVICE_USER:$SERVICE_USER" "$APP_DIR"
 as_service_user make manifest
 
-# The instance: deploy/dagster.yaml as it is (every host-specific value comes from the environment)
-install -m 0640 -o "$SERVICE_USER" -g "$SERVICE_USER" "$APP_DIR/deploy/dagster.yaml" "$DAGSTER_HOME/dagster.yaml"
+# Dagster's tables in PostgreSQL: created on the first run, migrated after a Dagster upgrade
 as_service_user .venv/bin/dagster instance migrate
 
 for unit in "${UNITS[@]}"; do

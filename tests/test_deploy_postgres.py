@@ -183,6 +183,17 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> 
             # tables a fresh warehouse does not have (a production warehouse has them)
             "DBT_INDIRECT_SELECTION": "cautious",
         }
+        # install.sh's step before the services start: Dagster's schema in the new database
+        migrate = subprocess.run(
+            [str(VENV_BIN / "dagster"), "instance", "migrate"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=CLI_TIMEOUT,
+            check=False,
+        )
+        assert migrate.returncode == 0, migrate.stdout + migrate.stderr
         command = [
             str(VENV_BIN / "ogi-dagster"),
             "asset",
@@ -208,6 +219,9 @@ def test_the_run_and_its_checks_read_back_through_dagsters_api(
         monkeypatch.setenv(name, deployment.env[name])
     with dg.DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        # what the daemon will run with: a queue on this host, one run at a time
+        assert isinstance(instance.run_coordinator, dg.QueuedRunCoordinator)
+        assert isinstance(instance.run_launcher, dg.DefaultRunLauncher)
         records = instance.get_run_records()
         assert [record.dagster_run.status for record in records] == [dg.DagsterRunStatus.SUCCESS]
         run = records[0].dagster_run
