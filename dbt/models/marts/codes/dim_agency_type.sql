@@ -1,0 +1,1 @@
+{{ code_dimension('agency_type', 'agency_type', 'agency_type') }}

@@ -1,0 +1,1 @@
+{{ code_dimension('appeal_kind', 'appeal_kind', 'appeal_kind', templates=true) }}

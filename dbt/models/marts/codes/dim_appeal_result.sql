@@ -1,0 +1,1 @@
+{{ code_dimension('appeal_result', 'result_code', 'result', templates=true) }}

@@ -1,0 +1,1 @@
+{{ code_dimension('applicant_type', 'applicant_type', 'applicant_type', templates=true) }}

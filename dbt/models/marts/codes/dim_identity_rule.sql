@@ -1,0 +1,1 @@
+{{ code_dimension('identity_rule', 'rule_code', 'rule', descriptions=true) }}

@@ -1,0 +1,1 @@
+{{ code_dimension('identity_status', 'status', 'status') }}

@@ -1,0 +1,1 @@
+{{ code_dimension('measure', 'measure_code', 'measure', templates=true) }}

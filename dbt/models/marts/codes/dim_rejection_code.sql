@@ -1,0 +1,1 @@
+{{ code_dimension('rejection_code', 'error_code', 'error', descriptions=true) }}

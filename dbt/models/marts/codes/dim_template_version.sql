@@ -1,0 +1,1 @@
+{{ code_dimension('template_version', 'template_version', 'template', descriptions=true) }}

@@ -1,0 +1,1 @@
+{{ code_dimension('transaction_category', 'category', 'category', templates=true, parent='scope') }}

@@ -1,0 +1,1 @@
+{{ code_dimension('transaction_scope', 'scope', 'scope') }}
