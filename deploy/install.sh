@@ -25,7 +25,7 @@ as_service_user() {  # a command as the service user, in the checkout, with the 
 }
 
 if ! id "$SERVICE_USER" >/dev/null 2>&1; then
-  useradd --system --user-group --home-dir /var/lib/ogi-warehouse --shell /usr/sbin/nologin "$SERVICE_USER"
+  useradd --system --user-group --create-home --home-dir /var/lib/ogi-warehouse --shell /usr/sbin/nologin "$SERVICE_USER"
 fi
 
 if [[ ! -f $ENV_FILE ]]; then
