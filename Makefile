@@ -37,8 +37,6 @@ DAGSTER_YAML := $(DAGSTER_HOME)/dagster.yaml
 export DAGSTER_DISABLE_TELEMETRY := 1
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
-# Dagster hands the event log batches of events (dagster_project.settings.INSTANCE_ENV)
-export DAGSTER_EVENT_BATCH_SIZE ?= 1000
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: setup manifest run test lint dev clean bench docs docs-serve crawl
@@ -53,7 +51,7 @@ $(SETUP_STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --no-deps -e .
 	touch $@
 
-# telemetry off, the event log of dagster_project/event_log.py (dagster_project.settings.instance_yaml)
+# telemetry off, Dagster's default storages (dagster_project.settings.instance_yaml)
 $(DAGSTER_YAML): $(SETUP_STAMP) dagster_project/settings.py
 	$(BIN)/python -m dagster_project.settings $(DAGSTER_HOME)
 

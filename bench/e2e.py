@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.settings import INSTANCE_ENV, write_instance
+from dagster_project.settings import write_instance
 
 REPO = Path(__file__).resolve().parents[1]
 # Runs the command and prints the peak RSS (KiB) of its process tree: the children's
@@ -33,7 +33,6 @@ class Timed:
 def make_run(landing: Path, warehouse: Path, published: Path, home: Path, log: Path) -> Timed:
     """`python -m dagster_project.materialize` (what `make run` runs), timed, with its peak RSS."""
     env = {
-        **INSTANCE_ENV,  # under the environment: DAGSTER_EVENT_BATCH_SIZE=0 measures without batches
         **os.environ,
         "WAREHOUSE_LANDING_DIR": str(landing),
         "WAREHOUSE_PATH": str(warehouse),

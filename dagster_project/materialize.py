@@ -2,12 +2,12 @@
 
 ``python -m dagster_project.materialize`` replaces itself with the real Dagster CLI::
 
-    python -m dagster_project.quick_exit dagster asset materialize --select 'not group:crawl' \\
+    python -m dagster_project.run_console dagster asset materialize --select 'not group:crawl' \\
         -m dagster_project.definitions --partition-range 2008...<this year> \\
         --config-json '{…"reparse": false…}'
 
-that is ``python -m dagster …`` (``dagster_project.quick_exit`` only skips the interpreter's
-teardown once the CLI is done, ~0.9 s). ``python -m dagster`` rather than the ``dagster``
+that is ``python -m dagster …`` (``dagster_project.run_console`` adds the console filter and the
+summary below). ``python -m dagster`` rather than the ``dagster``
 script: the parse's worker processes (spawned) first import the parent's main module again
 when it is a script (the CLI's imports, ~1 s a worker on every run), and not when it is a
 package's ``__main__``.
@@ -60,7 +60,7 @@ def run_config(verbose: bool) -> dict:
 def command(verbose: bool = False) -> list[str]:
     return [
         sys.executable,
-        *("-m", "dagster_project.quick_exit", "dagster"),
+        *("-m", "dagster_project.run_console", "dagster"),
         *("asset", "materialize", "--select", EVERY_ASSET, "-m", "dagster_project.definitions"),
         *("--partition-range", full_range(), "--config-json", json.dumps(run_config(verbose))),
     ]
@@ -85,14 +85,12 @@ def main() -> None:
     loud = verbose()
     args = command(loud)
     sys.stdout.flush()
-    # The instance imports dagster_project.event_log (dagster.yaml) before the code location puts
-    # the working directory on sys.path: this checkout first, not the one installed in the venv.
+    # the code location of this checkout first, whichever is installed in the venv
     path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
     # the Dagster process keeps this pid: its run records this digest and registers this listing
-    # instead of listing the directory again (~1 s at 200,000 files); INSTANCE_ENV (event
-    # batches) unless the environment says otherwise
+    # instead of listing the directory again (~1 s at 200,000 files)
     env = {**instance_env(), "PYTHONPATH": path, **handed_over(landing, digest, listing)}
-    # quick_exit prints the run's summary once the CLI is done, and filters the console unless loud
+    # run_console prints the run's summary once the CLI is done, and filters the console unless loud
     env[SUMMARY_ENV] = Request(started=started, verbose=loud).env_value()
     os.execve(args[0], args, env)
 

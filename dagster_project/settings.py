@@ -15,7 +15,6 @@ One Dagster instance everywhere: ``$DAGSTER_HOME`` where the environment sets it
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -126,11 +125,7 @@ def lock_wait_seconds() -> float:
     return float(value) if value else DEFAULT_LOCK_WAIT_SECONDS
 
 
-# The Dagster instance (DAGSTER_HOME). Dagster's defaults, with the event log of
-# dagster_project/event_log.py at the default event log's place: the same history, the UI reads
-# it as before. Dagster hands that storage batches of events only when DAGSTER_EVENT_BATCH_SIZE
-# is above 0: every process that starts or executes a run needs it (INSTANCE_ENV).
-INSTANCE_ENV: dict[str, str] = {"DAGSTER_EVENT_BATCH_SIZE": "1000"}
+# The Dagster instance (DAGSTER_HOME): Dagster's default storages, telemetry off.
 # No usage statistics from Dagster or dbt, in every process that starts either
 QUIET_ENV: dict[str, str] = {
     "DAGSTER_DISABLE_TELEMETRY": "1",
@@ -150,22 +145,15 @@ def dagster_home() -> Path:
 
 
 def instance_env() -> dict[str, str]:
-    """What every Dagster entry point of this project runs with: the instance, no telemetry,
-    event batches (each unless the environment says otherwise)."""
-    return {**QUIET_ENV, **INSTANCE_ENV, **os.environ, "DAGSTER_HOME": str(dagster_home())}
+    """What every Dagster entry point of this project runs with: the instance and no telemetry
+    (unless the environment says otherwise)."""
+    return {**QUIET_ENV, **os.environ, "DAGSTER_HOME": str(dagster_home())}
 
 
 def instance_yaml(home: Path) -> str:
-    """``dagster.yaml`` of the instance at ``home``: telemetry off, the batching event log."""
-    runs = Path(home).absolute() / "history" / "runs"
-    return (
-        WRITTEN_BY + "telemetry:\n  enabled: false\n"
-        "event_log_storage:\n"
-        "  module: dagster_project.event_log\n"
-        "  class: BatchingSqliteEventLogStorage\n"
-        "  config:\n"
-        f"    base_dir: {json.dumps(str(runs))}\n"
-    )
+    """``dagster.yaml`` of the local instance at ``home``: Dagster's default storages (SQLite
+    under ``home``), telemetry off. Production runs on PostgreSQL: ``deploy/dagster.yaml``."""
+    return WRITTEN_BY + "telemetry:\n  enabled: false\n"
 
 
 def write_instance(home: Path) -> Path:

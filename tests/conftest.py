@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.settings import INSTANCE_ENV, write_instance
+from dagster_project.settings import write_instance
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = REPO_ROOT / "samples" / "reports"
@@ -86,7 +86,6 @@ def quiet_env(root: Path, landing: Path, warehouse: Path, published: Path) -> di
     (root / "tmp").mkdir(exist_ok=True)
     return {
         **os.environ,
-        **INSTANCE_ENV,
         "WAREHOUSE_LANDING_DIR": str(landing),
         "WAREHOUSE_PATH": str(warehouse),
         "WAREHOUSE_PUBLISH_DIR": str(published),

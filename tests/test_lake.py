@@ -163,11 +163,11 @@ def test_a_worker_that_dies_fails_the_parse_instead_of_hanging() -> None:
 def test_workers_run_the_shards_without_the_parents_main_module(corpus: Path, tmp_path: Path) -> None:
     """Spawned workers import the parent's main module again when it is a script (the ``dagster``
     CLI's imports: ~1 s a worker), not when it is a package's ``__main__``: ``make run`` starts
-    Dagster as ``python -m dagster`` (through ``dagster_project.quick_exit``), and a parse run
+    Dagster as ``python -m dagster`` (through ``dagster_project.run_console``), and a parse run
     from such a parent runs no main twice; the parent's output and exit status come through."""
     from dagster_project.materialize import command
 
-    assert command()[:4] == [sys.executable, "-m", "dagster_project.quick_exit", "dagster"]
+    assert command()[:4] == [sys.executable, "-m", "dagster_project.run_console", "dagster"]
     repo = Path(__file__).resolve().parents[1]
     marker = tmp_path / "main_imported"
     package = tmp_path / "parent"
@@ -193,7 +193,7 @@ if __name__ == "__main__":
     )
     env = {**os.environ, "PYTHONPATH": str(repo)}
     done = subprocess.run(
-        [sys.executable, "-m", "dagster_project.quick_exit", "parent", "--an", "arg"],
+        [sys.executable, "-m", "dagster_project.run_console", "parent", "--an", "arg"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

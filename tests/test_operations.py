@@ -247,7 +247,7 @@ def test_make_run_builds_its_command_without_importing_dagster() -> None:
     """`make run` becomes the Dagster CLI (execv): Dagster imported before that (~0.9 s) is thrown away."""
     code = (
         "import sys; from dagster_project.materialize import command;"
-        " assert command()[1:4] == ['-m', 'dagster_project.quick_exit', 'dagster'];"
+        " assert command()[1:4] == ['-m', 'dagster_project.run_console', 'dagster'];"
         " print(sorted(m for m in sys.modules if m.split('.')[0] in ('dagster', 'dagster_dbt', 'dbt')))"
     )
     command = [sys.executable, "-c", code]

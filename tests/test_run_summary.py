@@ -367,7 +367,7 @@ def test_make_run_hands_its_console_mode_to_the_dagster_process(tmp_path: Path, 
 
 
 def test_the_dagster_process_filters_its_console_and_ends_on_the_summary(tmp_path: Path) -> None:
-    """quick_exit, as `make run` starts it: what the module and a child it started (as Dagster's
+    """run_console, as `make run` starts it: what the module and a child it started (as Dagster's
     `tail -F` of a step's captured output) write to file descriptors 1 and 2 is filtered, in
     order, and the summary comes last, also when a child still holds the console."""
     package = tmp_path / "fake_cli"
@@ -397,7 +397,7 @@ def test_the_dagster_process_filters_its_console_and_ends_on_the_summary(tmp_pat
         SUMMARY_ENV: Request(started=time.time(), verbose=False).env_value(),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "dagster_project.quick_exit", "fake_cli"],
+        [sys.executable, "-m", "dagster_project.run_console", "fake_cli"],
         cwd=tmp_path,
         env=env,
         stdout=subprocess.PIPE,

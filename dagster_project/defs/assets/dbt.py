@@ -14,14 +14,13 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_dbt import dbt_assets
+from dagster_dbt import DbtCliResource, dbt_assets
 
 from dagster_project import partition_counts
 from dagster_project.check_results import with_failures
 from dagster_project.consistency import fingerprint
 from dagster_project.dbt_manifest import DBT_PROJECT, ensure_manifest, project_files, prune_invocation_dirs
 from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
-from dagster_project.defs.resources import WarehouseDbt
 from dagster_project.settings import temporary_environment
 from dagster_project.translator import WarehouseTranslator
 from dagster_project.warehouse import DuckDBWarehouse
@@ -38,7 +37,7 @@ YEARLY = "tag:yearly"
 
 def build(
     context: dg.AssetExecutionContext,
-    dbt: WarehouseDbt,
+    dbt: DbtCliResource,
     warehouse: DuckDBWarehouse,
     scope: Mapping[str, str],
     args: list[str],
@@ -46,8 +45,8 @@ def build(
     # --no-write-json: no manifest.json (twice), run_results.json or graph.gpickle in the run's
     # target dir (~0.5 s an invocation); nothing reads them, and its dbt.log keeps every event.
     # dbt inherits the environment when it starts: the profile reads WAREHOUSE_PATH, the macros
-    # the build's scope (build_scope), dbt-offline the run's standbys
-    with temporary_environment({"WAREHOUSE_PATH": warehouse.path, **scope, **dbt.standby_env()}):
+    # the build's scope (build_scope)
+    with temporary_environment({"WAREHOUSE_PATH": warehouse.path, **scope}):
         invocation = dbt.cli(["build", "--no-write-json", *args], context=context, raise_on_error=False)
     # dbt holds the DuckDB file until it exits: collect its events, then count the rows. A failed
     # build raises once the results dbt did give are yielded: its failed checks show as failed
@@ -140,7 +139,7 @@ def table_of(key: dg.AssetKey) -> tuple[str, str] | None:
     exclude=YEARLY,
     backfill_policy=SINGLE_RUN,
 )
-def dbt_warehouse(context: dg.AssetExecutionContext, dbt: WarehouseDbt, warehouse: DuckDBWarehouse):
+def dbt_warehouse(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
     """Staging views, dimensions, identities and audit.
 
     Dimensions and audit are rebuilt whole (they are small). ``fct_identity_checks`` is
@@ -153,8 +152,6 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: WarehouseDbt, warehous
     digest = dbt_project_digest()
     delta = not rebuilds_years(context.run.run_config, facts_state_path(warehouse.path), digest)
     args = unit_test_args("dbt_warehouse", warehouse.path, digest) if delta else ["--full-refresh"]
-    if runs_any(context, dbt_yearly.keys):  # it follows: its dbt imports while this one builds
-        dbt.stand_by()
     yield from build(context, dbt, warehouse, build_scope(None, delta=delta), args)
     record_unit_tests("dbt_warehouse", warehouse.path, digest)
 
@@ -168,7 +165,7 @@ def dbt_warehouse(context: dg.AssetExecutionContext, dbt: WarehouseDbt, warehous
     partitions_def=report_years,
     backfill_policy=SINGLE_RUN,
 )
-def dbt_yearly(context: dg.AssetExecutionContext, dbt: WarehouseDbt, warehouse: DuckDBWarehouse):
+def dbt_yearly(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBWarehouse):
     """The fact tables, incremental (macros/yearly_incremental.sql).
 
     Reports parsed since the last build (raw.facts_to_rebuild) are deleted and inserted again,
@@ -236,12 +233,6 @@ def with_year_counts(
                 if total is not None:
                     event = event.with_metadata({**event.metadata, "rows_all_years": total})
         yield event
-
-
-def runs_any(context: dg.AssetExecutionContext, keys: Iterable[dg.AssetKey]) -> bool:
-    """Whether this run also materialises any of ``keys``."""
-    selection = context.run.asset_selection
-    return selection is None or any(key in selection for key in keys)
 
 
 def build_scope(years: list[int] | None, delta: bool) -> dict[str, str]:

@@ -1,16 +1,11 @@
-"""``python -m dagster_project.quick_exit MODULE ARGS…``: ``python -m MODULE ARGS…``, then a quick exit.
+"""``python -m dagster_project.run_console MODULE ARGS…``: ``python -m MODULE ARGS…`` with make run's console.
 
-``make run``'s Dagster process ended by tearing down every module it had imported (Dagster,
-dbt-core, polars, DuckDB: ~0.9 s a run) after the run was finished and recorded. This runs the
-module exactly as ``-m`` would (``runpy``, as ``__main__``; spawned workers still find a
-package's ``__main__`` and skip it), and once it returns or calls ``sys.exit``, flushes the
-logs and the standard streams and leaves with ``os._exit``. Nothing is left to clean up by
-then: the CLI closes its instance, connections, locks and worker pools in its own context
-managers. An exception still ends the process the normal way.
-
-Started by ``make run`` (``run_summary.SUMMARY_ENV`` set), it also prints the run's summary
-once the CLI is done and, unless ``VERBOSE=1``, passes the console output through
-``run_summary.ConsoleFilter`` (:class:`FilteredConsole`).
+``make run`` becomes this process (``execve``, so the pid its hand-over names stays the same),
+which runs the module exactly as ``-m`` would (``runpy``, as ``__main__``; spawned workers still
+find a package's ``__main__`` and skip it). Started by ``make run`` (``run_summary.SUMMARY_ENV``
+set), it passes the console output through ``run_summary.ConsoleFilter`` unless ``VERBOSE=1``
+(:class:`FilteredConsole`) and prints the run's summary once the CLI is done; then it exits
+the ordinary way, with the CLI's status.
 """
 
 from __future__ import annotations
@@ -27,7 +22,7 @@ from collections.abc import Callable
 
 from dagster_project.run_summary import CLI_WARNINGS, ConsoleFilter, final_lines, print_lines, take_request
 
-USAGE = "usage: python -m dagster_project.quick_exit MODULE [ARGS…]"
+USAGE = "usage: python -m dagster_project.run_console MODULE [ARGS…]"
 
 
 def exit_status(code: object) -> int:
@@ -51,7 +46,7 @@ class FilteredConsole:
     hold it up: the end is a marker line, not the pipe's end.
     """
 
-    END = b"\x00quick-exit console end\x00"
+    END = b"\x00run-console end\x00"
 
     def __init__(self, make_filter: Callable[[], Callable[[str], str | None]]):
         self.make_filter = make_filter
@@ -138,9 +133,7 @@ def main() -> None:
         except Exception as error:  # the summary never changes the run's outcome
             lines = [f"make run: {'done' if status == 0 else 'FAILED'} (no summary: {error!r})"]
         print_lines(lines)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
+    sys.exit(status)
 
 
 if __name__ == "__main__":
