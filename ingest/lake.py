@@ -8,8 +8,14 @@ parses its shard and writes one Parquet file per table and report year::
 
 and returns only counts. Nothing but file names crosses the process boundary, so the
 single DuckDB writer loads each shard with one bulk ``read_parquet`` and the parse scales
-with the workers: a process pool now, a cluster executor with the lake in object storage
-later (README, "Scale beyond one machine").
+with the workers: a process pool here, or a Dask cluster of other machines writing to a shared
+lake (``ingest.cluster``, docs/distributed.md).
+
+A shard's files appear whole or not at all: an attempt writes each under a name of its own
+(``.part-….parquet.<attempt>.tmp``, which no ``*.parquet`` glob matches) and renames them to
+their final names only once every one is written (:func:`commit`). A worker killed mid-shard
+leaves temporary files the loader never reads (it reads the file names a finished shard
+returns); its retry writes the same final names.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import math
 import multiprocessing
 import os
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -79,6 +86,7 @@ class ShardResult:
     warnings: Counter = field(default_factory=Counter)
     templates: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    worker: str = ""  # where it ran, on a cluster (its worker's address); empty in a local process
 
 
 def plan_shards(
@@ -128,8 +136,25 @@ def partition_path(lake_dir: str, table: str, year: object, bucket: int, buckets
     return Path(lake_dir) / table / f"report_year={year_key}" / f"bucket={bucket}" / name
 
 
-def write_partitions(task: ShardTask, table: str, frame: pl.DataFrame, year: pl.Expr) -> list[str]:
-    """One Parquet file per report year of the frame's rows."""
+def staged_path(final: Path, attempt: str) -> Path:
+    """Where an attempt writes ``final`` before :func:`commit` renames it (same directory, so the
+    rename is atomic; a name no ``*.parquet`` glob matches)."""
+    return final.with_name(f".{final.name}.{attempt}.tmp")
+
+
+@dataclass
+class Staged:
+    """The Parquet files one attempt at a shard wrote, (temporary, final) pairs, not yet committed."""
+
+    attempt: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:12]}")
+    files: list[tuple[Path, Path]] = field(default_factory=list)
+
+
+def write_partitions(
+    task: ShardTask, table: str, frame: pl.DataFrame, year: pl.Expr, staged: Staged
+) -> list[str]:
+    """One Parquet file per report year of the frame's rows, written under a temporary name of
+    the attempt's (``staged`` records it); the final names are returned."""
     if frame.is_empty():
         return []
     written = []
@@ -137,9 +162,22 @@ def write_partitions(task: ShardTask, table: str, frame: pl.DataFrame, year: pl.
     for (key,), part in keyed.group_by("__report_year", maintain_order=True):
         path = partition_path(task.lake_dir, table, key, task.bucket, task.buckets)
         path.parent.mkdir(parents=True, exist_ok=True)
-        part.drop("__report_year").write_parquet(path, statistics=False)
+        temp = staged_path(path, staged.attempt)
+        staged.files.append((temp, path))
+        part.drop("__report_year").write_parquet(temp, statistics=False)
         written.append(str(path))
     return written
+
+
+def commit(staged: Staged) -> None:
+    """Give an attempt's files their final names (each rename atomic: a reader sees a whole file)."""
+    for temp, final in staged.files:
+        os.replace(temp, final)
+
+
+def discard(staged: Staged) -> None:
+    for temp, _final in staged.files:
+        temp.unlink(missing_ok=True)
 
 
 def parse_to_rows(
@@ -159,6 +197,23 @@ def parse_to_rows(
 
 def parse_shard(task: ShardTask) -> ShardResult:
     """Parse one shard and write its Parquet files; only counts and file names are returned."""
+    result, staged = write_shard(task)
+    commit(staged)
+    return result
+
+
+def write_shard(task: ShardTask) -> tuple[ShardResult, Staged]:
+    """Parse one shard and write its Parquet files under the attempt's temporary names; they
+    are the shard's once :func:`commit` renames them. A failure removes what was written."""
+    staged = Staged()
+    try:
+        return parse_and_write(task, staged), staged
+    except BaseException:
+        discard(staged)
+        raise
+
+
+def parse_and_write(task: ShardTask, staged: Staged) -> ShardResult:
     started = time.perf_counter()
     rows, log = parse_to_rows(task.files, task.reported, task.parsed_at)
     result = ShardResult(task.bucket, len(task.files))
@@ -175,7 +230,7 @@ def parse_shard(task: ShardTask) -> ShardResult:
             if table == "rejected_files"
             else by_report
         )
-        result.parquet[table] = write_partitions(task, table, frame, year)
+        result.parquet[table] = write_partitions(task, table, frame, year, staged)
         result.rows[table] = len(frame)
     result.rejects.update(frames["rejected_files"]["error_code"].to_list())
     result.warnings.update(frames["report_warnings"]["warning_code"].to_list())
@@ -184,13 +239,19 @@ def parse_shard(task: ShardTask) -> ShardResult:
     return result
 
 
-def run_shards(tasks: list[ShardTask], workers: int) -> Iterator[ShardResult]:
-    """Each shard's result as it finishes: on ``workers`` processes where there is more than one shard.
+def run_shards(tasks: list[ShardTask], workers: int, cluster: str | None = None) -> Iterator[ShardResult]:
+    """Each shard's result as it finishes: on ``workers`` processes where there is more than one
+    shard, or on the Dask cluster whose scheduler is at ``cluster`` (``ingest.cluster``).
 
-    A worker that dies (killed for memory, say) breaks the pool: the run fails with
+    A local worker that dies (killed for memory, say) breaks the pool: the run fails with
     ``BrokenProcessPool`` rather than waiting for ever on the shard it held, as a
-    ``multiprocessing.Pool`` does.
+    ``multiprocessing.Pool`` does. A cluster gives a dead worker's shard to another worker.
     """
+    if cluster:
+        from ingest.cluster import run_on_cluster  # imported only for a cluster: the pool needs none
+
+        yield from run_on_cluster(tasks, cluster)
+        return
     if workers <= 1 or len(tasks) <= 1:
         yield from map(parse_shard, tasks)
         return

@@ -433,6 +433,7 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
     """Parse what is due; every registered file ends up in raw.reports or raw.rejected_files."""
     # imported when the step runs: a broken parser fails this step, not the whole code location
     import ingest.lake as lake
+    from ingest.cluster import Placement
 
     years = years_of(context) if config.reparse else None
     with warehouse.connect() as con:
@@ -446,13 +447,19 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
     )
     progress = Progress(len(due), context.log.info)
     summary = ParseSummary()
-    run_lake = lake_dir(warehouse.path) / f"parse-{context.run.run_id}"
+    # this machine's pool, or a Dask cluster (WAREHOUSE_PARSE_CLUSTER, docs/distributed.md)
+    placement = Placement.from_env(lake_dir(warehouse.path))
+    run_lake = placement.run_lake(context.run.run_id)
     clear_lake(warehouse.path)  # what a killed run left behind was never loaded
-    workers = lake.default_workers()
+    placement.clear()
+    workers = placement.workers() if due else 1
     shards = lake.plan_shards(due, reported, run_lake, now(), workers)
+    if placement.cluster and due:
+        context.log.info(f"{len(shards)} shard(s) on {placement.describe()} ({workers} worker thread(s))")
     with warehouse.connect() as con, transaction(con):
         delete_replaced_rows(con, due)
-        for shard in lake.run_shards(shards, workers):  # streamed: a shard at a time, never the corpus
+        # streamed: a shard at a time, never the corpus
+        for shard in lake.run_shards(shards, workers, placement.cluster):
             load_shard(con, shard)
             summary.add(shard)
             progress.advance(shard.files)
@@ -463,6 +470,7 @@ def parsed_reports(context: dg.AssetExecutionContext, config: ParseConfig, wareh
         }
         by_year = rows_by_year(con)
     clear_lake(warehouse.path)  # loaded and committed: the warehouse holds the rows now
+    placement.clear()
     add_partition_metadata(context, by_year, totals)
 
     rejected, warnings = dict(sorted(summary.rejects.items())), dict(sorted(summary.warnings.items()))
