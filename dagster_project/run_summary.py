@@ -139,7 +139,7 @@ class ConsoleFilter:
 class WarehouseCounts:
     """What a built warehouse holds, for the summary."""
 
-    files: int  # report files registered from the landing directory (raw.report_files)
+    files: int  # report files read from the landing directory: each is a report or a rejected file
     reports: int  # marts.dim_report
     rejected: dict[str, int]  # audit.rejected_files by error code
     facts: dict[str, int]  # rows of each marts.fct_* table
@@ -167,9 +167,10 @@ def warehouse_counts(con: duckdb.DuckDBPyConnection) -> WarehouseCounts:
         "SELECT rule_code, count(*) FROM marts.fct_identity_checks WHERE status = 'fail'"
         " GROUP BY 1 ORDER BY 2 DESC, 1"
     ).fetchall()
+    reports = count("marts.dim_report")
     return WarehouseCounts(
-        files=count("raw.report_files"),
-        reports=count("marts.dim_report"),
+        files=reports + sum(n for _, n in rejected),  # nothing lost: a report or a rejection
+        reports=reports,
         rejected=dict(rejected),
         facts={name: count(f"marts.{name}") for name in fact_tables},
         identity_checks=count("marts.fct_identity_checks"),

@@ -41,7 +41,13 @@ def test_publish_snapshot_and_parquet(tmp_path: Path) -> None:
     ]
     with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 3
-        assert con.execute("SELECT count(*) FROM staging.stg_reports").fetchone()[0] == 3  # views still work
+        assert con.execute("SELECT aliases FROM marts.dim_report ORDER BY id LIMIT 1").fetchone()[0] == ["a", "b"]
+        # for BI users: the marts and the audit, no raw file paths or staging internals (contract §2)
+        schemas = con.execute(
+            "SELECT DISTINCT schema_name FROM duckdb_tables() UNION SELECT DISTINCT schema_name"
+            " FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+        ).fetchall()
+        assert schemas == [("audit",), ("marts",)]
         parquet = con.execute(
             f"SELECT sum(value) FROM read_parquet('{published}/parquet/marts/fct_x.parquet')"
         ).fetchone()[0]
