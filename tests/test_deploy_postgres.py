@@ -210,6 +210,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> 
         yield Deployment(server=server, home=home, env=env, output=output)
 
 
+@pytest.mark.e2e
 def test_the_run_and_its_checks_read_back_through_dagsters_api(
     deployment: Deployment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -247,6 +248,7 @@ def test_the_run_and_its_checks_read_back_through_dagsters_api(
     assert failed == []
 
 
+@pytest.mark.e2e
 def test_the_history_is_in_postgres_not_in_files(deployment: Deployment) -> None:
     con = deployment.server.connect(DAGSTER_ROLE, DAGSTER_ROLE, DAGSTER_PASSWORD)
     try:
