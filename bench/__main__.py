@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from bench.bi import time_queries
+from bench.cluster import backfill_projection, cluster_parse_rate
 from bench.e2e import make_run, touch_share, write_results
 from bench.ocr import ocr_figures
 from bench.pdf import pdf_figures
@@ -53,7 +54,9 @@ def bench_size(n: int, work: Path) -> dict:
     stages = timed_stages(sample)
     pages = page_times(sample)
     floor, per_page, to_rows = (pages.floor_ms, pages.parse_ms, pages.rows_ms) if pages else (None,) * 3
-    rate, reports = parse_throughput(files[:: max(1, len(files) // THROUGHPUT_SAMPLE)][:THROUGHPUT_SAMPLE])
+    throughput_files = files[:: max(1, len(files) // THROUGHPUT_SAMPLE)][:THROUGHPUT_SAMPLE]
+    rate, reports = parse_throughput(throughput_files)
+    cluster = cluster_parse_rate(throughput_files)  # the same files on a local Dask cluster (issue 21)
     warehouse, published, home = work / f"w_{n}.duckdb", work / f"pub_{n}", work / f"home_{n}"
     forget_build(warehouse, published, home)  # a kept work dir's build of an earlier bench
     full = make_run(landing, warehouse, published, home, work / f"run_{n}.log")
@@ -68,6 +71,7 @@ def bench_size(n: int, work: Path) -> dict:
         "reports_parsed": reports,
         "parse_reports_per_s": round(rate, 1),
         "parse_workers": os.cpu_count(),
+        **cluster,
         "stage_ms_per_file": stages.per_file_ms(),
         "parse_ms_per_page": round(per_page, 3) if per_page else None,
         "lxml_floor_ms_per_page": round(floor, 3) if floor else None,
@@ -85,6 +89,8 @@ def bench_size(n: int, work: Path) -> dict:
         # scanned pages of a few of them, read by OCR: speed and cell accuracy (bench/ocr.py)
         **ocr_figures(landing),
     }
+    # a national scanned backfill on N machines at the OCR cost a page just measured (bench/cluster.py)
+    run |= backfill_projection(run.get("ocr_ms_per_page"))
     print(summary_line(run), flush=True)
     return run
 
@@ -102,6 +108,8 @@ def forget_build(warehouse: Path, published: Path, home: Path) -> None:
 def summary_line(run: dict) -> str:
     return (
         f"N={run['n_reports']:>7,}: parse {run['parse_reports_per_s']:>6.0f} reports/s "
+        f"(local Dask cluster of {run['parse_cluster_workers']} workers: "
+        f"{run['parse_cluster_reports_per_s']:.0f} reports/s) "
         f"({run['parse_ms_per_page']} ms/page vs lxml floor {run['lxml_floor_ms_per_page']} ms), "
         f"e2e {run['e2e_seconds']:.0f} s, peak RSS {run['peak_rss_mb']:.0f} MB, "
         f"re-run {run['rerun_seconds']:.0f} s, 1% delta {run['delta_seconds']:.0f} s, "

@@ -116,14 +116,17 @@ def page_times(files: list[RawFile], rounds: int = ROUNDS) -> PageTimes | None:
     return PageTimes(1000 * floor, 1000 * parse, 1000 * rows)
 
 
-def parse_throughput(files: list[RawFile], workers: int | None = None) -> tuple[float, int]:
+def parse_throughput(
+    files: list[RawFile], workers: int | None = None, cluster: str | None = None
+) -> tuple[float, int]:
     """Files per second from raw files to the staging lake's Parquet, on ``workers`` processes
-    (default: every core), as the parse asset runs it; and the number of reports made."""
+    (default: every core) or on the Dask cluster at ``cluster`` (``workers`` its threads), as
+    the parse asset runs it; and the number of reports made."""
     workers = workers or default_workers()
     with tempfile.TemporaryDirectory(prefix="ogi-bench-lake-") as lake:
         started = time.perf_counter()
         shards = plan_shards(files, {}, Path(lake), dt.datetime.now(dt.UTC), workers)
-        reports = sum(shard.rows["reports"] for shard in run_shards(shards, workers))
+        reports = sum(shard.rows["reports"] for shard in run_shards(shards, workers, cluster))
         return len(files) / (time.perf_counter() - started), reports
 
 

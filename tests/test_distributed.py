@@ -266,3 +266,22 @@ def test_a_worker_killed_mid_shard_loses_the_shard_to_the_other(
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) = count(DISTINCT report_id) FROM raw.reports").fetchone()[0]
     assert not list(lake.glob("parse-*"))  # the killed attempt's files went with the run's lake
+
+
+def test_unset_the_parse_stays_on_this_machine(tmp_path: Path) -> None:
+    """No cluster configured: the local pool and the lake beside the warehouse, and the
+    cluster's module (and ``distributed``) is imported by nothing that runs the pool."""
+    from ingest.cluster import Placement
+    from ingest.lake import default_workers
+
+    beside = tmp_path / "w.duckdb.lake"
+    local = Placement.from_env(beside, environ={})
+    assert (local.cluster, local.lake_root, local.workers()) == (None, beside, default_workers())
+    shared = Placement.from_env(
+        beside,
+        environ={"WAREHOUSE_PARSE_CLUSTER": " tcp://10.0.0.5:8786 ", "WAREHOUSE_PARSE_LAKE": "/shared/lake"},
+    )
+    assert (shared.cluster, shared.run_lake("r1")) == ("tcp://10.0.0.5:8786", Path("/shared/lake/parse-r1"))
+    probe = "import ingest.lake, sys; print('distributed' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
