@@ -9,7 +9,7 @@ to materialise:
 - ``raw.facts_to_rebuild`` is empty: every re-parsed report reached the fact marts;
 - ``marts.dim_report`` holds the reports of ``raw.reports``: dbt ran after the last parse;
 - the fact marts were last built against this very ``dim_report`` (its fingerprint, recorded
-  by the fact marts' asset after each build in ``<warehouse>.facts-state.json``).
+  by the fact marts' asset after each build in ``<warehouse>.state/facts-state.json``).
 """
 
 from __future__ import annotations

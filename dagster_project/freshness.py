@@ -1,6 +1,6 @@
 """Is the published warehouse already the build of what is in the landing directory?
 
-A successful run ends by writing ``<warehouse>.build-state.json``: a digest of the landing
+A successful run ends by writing ``<warehouse>.state/build-state.json``: a digest of the landing
 directory as it was registered (every report file and sidecar: path, size, mtime), a digest
 of the code (ingest, the code location, the dbt project), the parser version and the
 paths. ``make run`` compares that with the present and, where nothing changed, says so and
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dagster_project.settings import REPO_ROOT
+from dagster_project.state import state_file
 from ingest import PARSER_VERSION
 from ingest.discover import Listing, list_files
 
@@ -166,11 +167,11 @@ def code_digest() -> str:
 
 
 def state_path(warehouse: Path) -> Path:
-    return warehouse.with_name(warehouse.name + ".build-state.json")
+    return state_file(warehouse, "build-state.json")
 
 
 def registered_path(warehouse: Path) -> Path:
-    return warehouse.with_name(warehouse.name + ".registered.json")
+    return state_file(warehouse, "registered.json")
 
 
 def build_state(landing: Path, warehouse: Path, publish_dir: Path, landing_state: str) -> dict[str, str]:

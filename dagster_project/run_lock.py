@@ -15,8 +15,9 @@ import json
 import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import IO
+
+from dagster_project.state import state_file
 
 POLL_SECONDS = 0.5
 
@@ -27,7 +28,7 @@ class WarehouseBusy(Exception):
 
 class RunLock:
     def __init__(self, warehouse_path: str | os.PathLike[str]):
-        self.path = Path(f"{os.fspath(warehouse_path)}.run.lock")
+        self.path = state_file(warehouse_path, "run.lock")
         self.handle: IO[str] | None = None
 
     def holder(self) -> str:

@@ -41,7 +41,8 @@ def test_publish_snapshot_and_parquet(tmp_path: Path) -> None:
     ]
     with duckdb.connect(str(published / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM marts.dim_report").fetchone()[0] == 3
-        assert con.execute("SELECT aliases FROM marts.dim_report ORDER BY id LIMIT 1").fetchone()[0] == ["a", "b"]
+        first = con.execute("SELECT aliases FROM marts.dim_report ORDER BY id LIMIT 1").fetchone()[0]
+        assert first == ["a", "b"]
         # for BI users: the marts and the audit, no raw file paths or staging internals (contract §2)
         schemas = con.execute(
             "SELECT DISTINCT schema_name FROM duckdb_tables() UNION SELECT DISTINCT schema_name"

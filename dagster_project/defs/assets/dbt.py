@@ -22,6 +22,7 @@ from dagster_project.consistency import fingerprint
 from dagster_project.dbt_manifest import DBT_PROJECT, ensure_manifest, project_files, prune_invocation_dirs
 from dagster_project.defs.partitions import SINGLE_RUN, report_years, years_of
 from dagster_project.settings import temporary_environment
+from dagster_project.state import state_file
 from dagster_project.translator import WarehouseTranslator
 from dagster_project.warehouse import DuckDBWarehouse
 
@@ -249,9 +250,8 @@ def build_scope(years: list[int] | None, delta: bool) -> dict[str, str]:
 
 
 def unit_tests_path(warehouse_path: str) -> Path:
-    """Which dbt project's unit tests passed in each dbt asset: a digest per asset beside the warehouse."""
-    path = Path(warehouse_path)
-    return path.with_name(path.name + ".unit-tests.json")
+    """Which dbt project's unit tests passed in each dbt asset: a digest per asset (state directory)."""
+    return state_file(warehouse_path, "unit-tests.json")
 
 
 def unit_tests_passed(warehouse_path: str) -> dict[str, str]:
@@ -281,9 +281,8 @@ def record_unit_tests(asset: str, warehouse_path: str, digest: str) -> None:
 
 
 def facts_state_path(warehouse_path: str) -> Path:
-    """What dbt project built the fact tables: a digest beside the warehouse file."""
-    path = Path(warehouse_path)
-    return path.with_name(path.name + ".facts-state.json")
+    """What dbt project built the fact tables: a digest in the warehouse's state directory."""
+    return state_file(warehouse_path, "facts-state.json")
 
 
 def dbt_project_digest() -> str:
