@@ -56,7 +56,7 @@ class Placement:
     def from_env(cls, local_lake: Path, environ: Mapping[str, str] = os.environ) -> Placement:
         cluster = environ.get(CLUSTER_ENV, "").strip() or None
         shared = environ.get(LAKE_ENV, "").strip()
-        return cls(cluster, Path(shared) if shared else local_lake)
+        return cls(cluster, Path(os.path.abspath(shared)) if shared else local_lake)  # workers: other cwds
 
     def run_lake(self, run_id: str) -> Path:
         """The run's own lake directory (a killed run's is removed by the next, never loaded)."""
