@@ -67,7 +67,7 @@ lint: setup
 	$(BIN)/ruff check .
 
 # The portals of CRAWL_CONFIG (default crawl/example.yaml) into WAREHOUSE_LANDING_DIR/<portal name>/,
-# politely and incrementally (crawl/; settings CRAWL_DELAY_S, CRAWL_MAX_PAGES, … in the README).
+# politely and incrementally (crawl/; settings CRAWL_DELAY_S, CRAWL_MAX_PAGES, … in docs/crawling.md).
 # Then make run reads what it collected. Never part of make run or make test: it goes on the network.
 $(if $(strip $(CRAWL_CONFIG)),$(eval override CRAWL_CONFIG := $(abspath $(CRAWL_CONFIG)))$(eval export CRAWL_CONFIG))
 crawl: setup

@@ -1,1 +1,1 @@
-"""``make bench``: how fast and how big, measured on synthetic corpora (see README, Benchmarks)."""
+"""``make bench``: how fast and how big, measured on synthetic corpora (docs/performance.md)."""

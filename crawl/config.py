@@ -38,7 +38,7 @@ class Portal:
 
 @dataclass(frozen=True)
 class Settings:
-    """The ``CRAWL_*`` settings (README: "Crawling"), each with a safe default."""
+    """The ``CRAWL_*`` settings (docs/crawling.md), each with a safe default."""
 
     delay_s: float = 2.0
     max_pages: int = 2000

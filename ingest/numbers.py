@@ -1,6 +1,6 @@
 """Reading one printed cell as a number: signs, separators, units, and the cells that mean nothing.
 
-What each non-numeric cell means (documented in the README):
+What each non-numeric cell means (documented in docs/inputs.md):
 
 - empty or white space only: blank, **NULL**;
 - ``-``, ``—``, ``/``, ``\\``, ``×``, ``空``, ``暂无数据``: not applicable / not filled,

@@ -1,6 +1,6 @@
 """Render a truth as the bytes of a real-looking report file, in the shape, script and encoding of its style.
 
-Shapes (contract §2 and the README's supported inputs):
+Shapes (contract §2 and docs/inputs.md's supported inputs):
 
 - ``html``: a portal page with chrome: nav, breadcrumbs, a metadata block (索引号,
   发布机构, 成文日期: not the publication date), the title, a 发布时间/来源 line,

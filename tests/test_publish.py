@@ -132,7 +132,7 @@ for sql in sys.stdin:
 
 
 def test_a_new_snapshot_is_seen_by_new_connections_not_by_open_ones(tmp_path: Path) -> None:
-    """What README "Connecting a BI tool" says. A connection opened before a publish keeps reading
+    """What docs/published-snapshot.md says. A connection opened before a publish keeps reading
     the snapshot it opened (the replaced file lives on while it is open), and so does a SQLAlchemy
     pool (``pool_pre_ping`` finds its connection alive), as does a new connection of that same
     process while one of its connections is open (DuckDB hands it the database already open). A
@@ -150,7 +150,7 @@ def test_a_new_snapshot_is_seen_by_new_connections_not_by_open_ones(tmp_path: Pa
     count_parquet = f"SELECT count(*) FROM read_parquet('{parquet}')"
     url, read_only = f"duckdb:///{snapshot}", {"read_only": True}
     pooled = create_engine(url, connect_args=read_only, pool_pre_ping=True)  # SQLAlchemy's default pool
-    per_query = create_engine(url, connect_args=read_only, poolclass=NullPool)  # the README's engine
+    per_query = create_engine(url, connect_args=read_only, poolclass=NullPool)  # the documented engine
     with subprocess.Popen(
         [sys.executable, "-c", LONG_LIVED_READER, str(snapshot)],
         stdin=subprocess.PIPE,

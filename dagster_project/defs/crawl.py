@@ -68,7 +68,7 @@ def year_of_file(path: Path) -> int | None:
     backfill_policy=SINGLE_RUN,
     description=(
         "Reports and their attachments collected from the portals of CRAWL_CONFIG into "
-        "WAREHOUSE_LANDING_DIR/<portal>/ (robots.txt honoured, never overwriting; README: Crawling)."
+        "WAREHOUSE_LANDING_DIR/<portal>/ (robots.txt honoured, never overwriting; docs/crawling.md)."
     ),
 )
 def crawled_reports(
