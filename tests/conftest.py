@@ -170,6 +170,22 @@ def marts_contents(warehouse: Path) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
+def samples_published(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> dict[str, Path]:
+    """The samples (but the scanned one) built and published by make run's command, once, shared by
+    the tests that only read the result (tests/test_code_labels.py, tests/test_bi_connect.py); a test
+    that writes copies it. Keys: root, landing, warehouse, published."""
+    root = tmp_path_factory.mktemp("samples_published")
+    built = {
+        "root": root,
+        "landing": copy_samples(root / "landing"),
+        "warehouse": root / "data" / "warehouse.duckdb",
+        "published": root / "data" / "published",
+    }
+    run_cli(quiet_env(root, built["landing"], built["warehouse"], built["published"]), root / "run.log")
+    return built
+
+
+@pytest.fixture(scope="session")
 def dagster_dev(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path):
     """One real `dagster dev` (make dev's command) on the sample corpus built by make run's command,
     shared by every test that uses the UI (tests/dagster_ui.py)."""

@@ -4,10 +4,17 @@ fact labelled."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
 import pytest
 import yaml
 from conftest import REPO_ROOT
 
+from dagster_project.dbt_manifest import dbt_executable
 from ingest import vocabulary as vocab
 from ingest.code_labels import SEED_PATH, code_labels, seed_text
 from ingest.errors import ERROR_CODES
@@ -134,3 +141,111 @@ def test_sort_order_is_the_vocabulary_order() -> None:
     assert [label("outcome", c).sort_order for c in codes("outcome")] == list(range(1, 27))
     assert codes("applicant_type") == list(template.APPLICANTS)
     assert codes("appeal_kind") == list(template.APPEAL_KINDS)
+
+
+# every code column of the published marts and audit, and the dimension that labels it
+CODE_COLUMNS = [
+    ("marts.fct_applications", "outcome_code", "marts.dim_outcome"),
+    ("marts.fct_applications", "outcome_group", "marts.dim_outcome"),
+    ("marts.fct_applications", "applicant_type", "marts.dim_applicant_type"),
+    ("marts.fct_disclosures", "item_code", "marts.dim_disclosure_item"),
+    ("marts.fct_disclosures", "measure_code", "marts.dim_measure"),
+    ("marts.fct_disclosures", "channel", "marts.dim_channel"),
+    ("marts.fct_appeals", "appeal_kind", "marts.dim_appeal_kind"),
+    ("marts.fct_appeals", "result_code", "marts.dim_appeal_result"),
+    ("marts.fct_transactions", "scope", "marts.dim_transaction_scope"),
+    ("marts.fct_transactions", "category", "marts.dim_transaction_category"),
+    ("marts.fct_identity_checks", "rule_code", "marts.dim_identity_rule"),
+    ("marts.fct_identity_checks", "status", "marts.dim_identity_status"),
+    ("marts.dim_report", "template_version", "marts.dim_template_version"),
+    ("marts.dim_agency", "agency_type", "marts.dim_agency_type"),
+    ("audit.rejected_files", "error_code", "marts.dim_rejection_code"),
+]
+
+
+@pytest.fixture(scope="module")
+def published(samples_published: dict[str, Path]) -> duckdb.DuckDBPyConnection:
+    with duckdb.connect(str(samples_published["published"] / "warehouse.duckdb"), read_only=True) as con:
+        yield con
+
+
+def test_the_published_dimensions_label_the_codes(published: duckdb.DuckDBPyConnection) -> None:
+    assert published.execute(
+        "SELECT outcome_zh, outcome_en, outcome_group, outcome_group_zh, gb2021_label"
+        " FROM marts.dim_outcome WHERE outcome_code = 'denied_third_party'"
+    ).fetchall() == [
+        (
+            "保护第三方合法权益",
+            "Withheld: protection of a third party's lawful rights and interests",
+            "denied",
+            "不予公开",
+            "4.保护第三方合法权益",
+        )
+    ]
+    # a gb2021 sample's 4.保护第三方合法权益 row (婺源县, 2022: 3 requests), labelled through the dimension
+    assert published.execute(
+        "SELECT o.outcome_zh, f.value FROM marts.fct_applications f"
+        " JOIN marts.dim_outcome o USING (outcome_code) JOIN marts.dim_report r USING (report_id)"
+        " WHERE r.title LIKE '婺源县%' AND f.applicant_type = 'total'"
+        " AND f.outcome_code = 'denied_third_party' AND f.source_method = 'table'"
+    ).fetchall() == [("保护第三方合法权益", 3)]
+    tables = {
+        name
+        for (name,) in published.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name LIKE 'dim_%'"
+        ).fetchall()
+    }
+    assert {dim.split(".")[1] for _, _, dim in CODE_COLUMNS} <= tables
+    for dimension in {row.dimension for row in LABELS} - {"outcome_group"}:
+        assert published.execute(f"SELECT count(*) FROM marts.dim_{dimension}").fetchone()[0] == len(
+            codes(dimension)
+        ), dimension
+
+
+def test_every_code_in_the_facts_has_its_label(published: duckdb.DuckDBPyConnection) -> None:
+    seen = 0
+    for table, column, dimension in CODE_COLUMNS:
+        key = "outcome_group" if column == "outcome_group" else column
+        missing = published.execute(
+            f"SELECT DISTINCT f.{column} FROM {table} f WHERE f.{column} IS NOT NULL AND f.{column} NOT IN"
+            f" (SELECT {key} FROM {dimension})"
+        ).fetchall()
+        assert missing == [], f"{table}.{column}: no label for {missing}"
+        seen += published.execute(f"SELECT count(DISTINCT {column}) FROM {table}").fetchone()[0]
+    assert seen > 60  # the samples use many codes: the join is no vacuous success
+
+
+def test_a_code_without_a_label_fails_dbt(samples_published: dict[str, Path], tmp_path: Path) -> None:
+    """dbt's relationships test from a fact's code column to its dimension: a label removed, it fails."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(samples_published["warehouse"], warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("DELETE FROM marts.dim_outcome WHERE outcome_code = 'granted'")
+        (granted,) = con.execute(
+            "SELECT count(*) FROM marts.fct_applications WHERE outcome_code = 'granted'"
+        ).fetchone()
+    assert granted > 0
+    done = subprocess.run(
+        [
+            dbt_executable(),
+            "test",
+            "--select",
+            "relationships_fct_applications_outcome_code",
+            "relationships_fct_applications_applicant_type",
+            "--profiles-dir",
+            ".",
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        cwd=DBT_DIR,
+        env={**os.environ, "WAREHOUSE_PATH": str(warehouse), "DO_NOT_TRACK": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output[-3000:]
+    # dbt counts the fact rows whose code has no label
+    assert f"FAIL {granted} relationships_fct_applications_outcome_code" in output, output[-3000:]
+    assert "PASS relationships_fct_applications_applicant_type" in output, output[-3000:]
