@@ -247,7 +247,7 @@ def run_shards(tasks: list[ShardTask], workers: int, cluster: str | None = None)
     ``BrokenProcessPool`` rather than waiting for ever on the shard it held, as a
     ``multiprocessing.Pool`` does. A cluster gives a dead worker's shard to another worker.
     """
-    if cluster:
+    if cluster and tasks:  # nothing to parse: no connection to the cluster
         from ingest.cluster import run_on_cluster  # imported only for a cluster: the pool needs none
 
         yield from run_on_cluster(tasks, cluster)
