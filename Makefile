@@ -8,6 +8,7 @@
 #   make bench  benchmarks on generated corpora (bench/results/<date>.json)
 #   make bench-bi  the five BI queries on a generated 2 M-report warehouse (bench/results/<date>-bi-2m.json)
 #   make lint   ruff only
+#   make bi     the BI site (bi/, docs/bi.md) from WAREHOUSE_PUBLISH_DIR into bi/build; make bi-dev serves it
 #   make crawl  collect reports from the portals of CRAWL_CONFIG into WAREHOUSE_LANDING_DIR/<portal>/
 #   make clean  remove built data, dbt artifacts and the local Dagster instance (keeps .venv)
 #
@@ -106,3 +107,13 @@ docs-serve: manifest
 
 clean:
 	rm -rf data .dagster_home dbt/target dbt/logs .pytest_cache .ruff_cache
+
+# The BI site (docs/bi.md): Observable Framework pages over the published snapshot, into bi/build
+# (npm ci from bi/package-lock.json first, when bi/node_modules is missing or stale). Needs Node.
+BI_PORT ?= 3100
+.PHONY: bi bi-dev
+bi: setup
+	$(BIN)/python -m dagster_project.bi_site build
+
+bi-dev: setup
+	$(BIN)/python -m dagster_project.bi_site dev --port $(BI_PORT)

@@ -1,0 +1,13 @@
+-- Accounting identities (marts.fct_identity_checks) counted by year, province, rule and status
+select
+    r.report_year,
+    coalesce(g.province_zh, '未知 unknown') as province_zh,
+    c.rule_code,
+    c.status,
+    count(*) as checks,
+    count(distinct c.report_id) as reports
+from marts.fct_identity_checks as c
+inner join marts.dim_report as r using (report_id)
+left join marts.dim_region as g
+    on g.region_code = r.region_code
+group by all
