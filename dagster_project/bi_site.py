@@ -22,13 +22,12 @@ from pathlib import Path
 from dagster_project.settings import REPO_ROOT, publish_dir
 
 BI_DIR = REPO_ROOT / "bi"
-BUILD_DIR = BI_DIR / "build"
 LOCKFILE = BI_DIR / "package-lock.json"
 NODE_MODULES = BI_DIR / "node_modules"
 # the lockfile's digest when npm ci last installed node_modules
 INSTALLED_LOCK = NODE_MODULES / ".ogi-package-lock.sha256"
 # Framework caches a data loader's output until the loader file changes: a new snapshot would not
-LOADER_CACHE = BI_DIR / "src" / ".observablehq" / "cache" / "data"
+LOADER_CACHE = Path("src") / ".observablehq" / "cache" / "data"
 VENV_BIN = Path(sys.executable).parent
 NPM_TIMEOUT = 900
 BUILD_TIMEOUT = 600
@@ -75,9 +74,9 @@ def site_env(snapshot_dir: Path) -> dict[str, str]:
     }
 
 
-def run(command: list[str], env: dict[str, str], timeout: float) -> str:
+def run(command: list[str], env: dict[str, str], timeout: float, cwd: Path = BI_DIR) -> str:
     done = subprocess.run(
-        command, cwd=BI_DIR, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     output = done.stdout + done.stderr
     if done.returncode != 0:
@@ -99,8 +98,12 @@ def require_snapshot(snapshot_dir: Path) -> None:
         raise BiSiteError(f"{snapshot_dir}/warehouse.duckdb is missing: make run publishes it first")
 
 
-def build(snapshot_dir: Path | None = None) -> Path:
-    """The static site of the snapshot in bi/build (its index.html returned)."""
+def build(snapshot_dir: Path | None = None, site_dir: Path = BI_DIR) -> Path:
+    """The static site of the snapshot in <site_dir>/build (its index.html returned).
+
+    ``site_dir`` is bi/, or a copy of its sources whose node_modules links to bi/node_modules
+    (the tests build there, leaving bi/build alone); npm ci always installs into bi/.
+    """
     why = missing_node()
     if why:
         raise BiSiteError(why)
@@ -108,9 +111,9 @@ def build(snapshot_dir: Path | None = None) -> Path:
     require_snapshot(snapshot_dir)
     env = site_env(snapshot_dir)
     install_packages(env)
-    shutil.rmtree(LOADER_CACHE, ignore_errors=True)
-    run([str(NODE_MODULES / ".bin" / "observable"), "build"], env, BUILD_TIMEOUT)
-    index = BUILD_DIR / "index.html"
+    shutil.rmtree(site_dir / LOADER_CACHE, ignore_errors=True)
+    run([str(NODE_MODULES / ".bin" / "observable"), "build"], env, BUILD_TIMEOUT, cwd=site_dir)
+    index = site_dir / "build" / "index.html"
     if not index.is_file():
         raise BiSiteError(f"observable build wrote no {index}")
     return index
@@ -125,7 +128,7 @@ def serve(snapshot_dir: Path | None = None, port: int = 3100) -> None:
     require_snapshot(snapshot_dir)
     env = site_env(snapshot_dir)
     install_packages(env)
-    shutil.rmtree(LOADER_CACHE, ignore_errors=True)
+    shutil.rmtree(BI_DIR / LOADER_CACHE, ignore_errors=True)
     command = [str(NODE_MODULES / ".bin" / "observable"), "preview", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--no-open"]
     os.chdir(BI_DIR)
