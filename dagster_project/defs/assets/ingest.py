@@ -302,7 +302,9 @@ def files_to_parse(con: duckdb.DuckDBPyConnection, years: list[int] | None) -> l
 
 def reported_contents(con: duckdb.DuckDBPyConnection, due: list[RawFile]) -> dict[str, str]:
     """The content hashes of ``due`` that a report not parsed again holds, with that report's path
-    (a due file with such content is its duplicate)."""
+    (a due file with such content is its duplicate). Only a report whose file is still registered
+    with that content counts: one whose file left the landing directory (the directory moved, or
+    the file was renamed) is deleted by this parse, and the due file is the report now."""
     frame = pl.DataFrame(
         [(raw.content_sha256, raw.source_path) for raw in due],
         schema={"content_sha256": pl.String(), "source_path": pl.String()},
@@ -311,9 +313,11 @@ def reported_contents(con: duckdb.DuckDBPyConnection, due: list[RawFile]) -> dic
     con.register("due_files", frame)
     try:
         rows = con.execute(
-            "SELECT content_sha256, source_path FROM raw.reports"
-            " WHERE content_sha256 IN (SELECT content_sha256 FROM due_files)"
-            " AND source_path NOT IN (SELECT source_path FROM due_files)"
+            "SELECT r.content_sha256, r.source_path FROM raw.reports AS r"
+            " WHERE r.content_sha256 IN (SELECT content_sha256 FROM due_files)"
+            " AND r.source_path NOT IN (SELECT source_path FROM due_files)"
+            " AND EXISTS (SELECT 1 FROM raw.report_files AS f"
+            "   WHERE f.source_path = r.source_path AND f.content_sha256 = r.content_sha256)"
         ).fetchall()
     finally:
         con.unregister("due_files")
