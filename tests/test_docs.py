@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, copy_samples, quiet_env, run_cli
+from conftest import REPO_ROOT, quiet_env
 
 from dagster_project.dbt_docs import DOCS_TARGET_PATH
 from dagster_project.dbt_manifest import DBT_PROJECT, project_files
@@ -38,11 +38,12 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, dbt_manifest: Path) -> Built:
-    root = tmp_path_factory.mktemp("docs")
-    warehouse = root / "data" / "warehouse.duckdb"
-    env = quiet_env(root, copy_samples(root / "landing"), warehouse, root / "data" / "published")
-    run_cli(env, root / "materialize.log")
+def built(samples_published: dict[str, Path]) -> Built:
+    """The session's samples build (docs read it; the run-lock test only holds its lock)."""
+    root, landing, warehouse, published = (
+        samples_published[key] for key in ("root", "landing", "warehouse", "published")
+    )
+    env = quiet_env(root, landing, warehouse, published)
     assert warehouse.is_file()
     return Built(warehouse, env)
 
