@@ -2,12 +2,11 @@
 
 The site is built as ``make bi`` builds it (``dagster_project.bi_site.build``: npm ci from the
 committed lockfile where bi/node_modules is missing, then Observable Framework) from the snapshot
-that the session's ``dagster_dev`` fixture published with make run's command (shared with
-test_ui.py and test_backfill.py, so the whole suite builds the samples once for all three). It
-builds in a copy of bi/'s sources (node_modules linked), leaving a developer's bi/build alone,
-and is served from a loopback port by a thread of this process. Every page is opened in Debian's
-headless Chromium: none shows an error cell, and the figures the pages print equal the same SQL
-over the published warehouse.
+that the session's ``samples_published`` fixture published with make run's command (shared with
+the other tests that only read the samples' snapshot). It builds in a copy of bi/'s sources
+(node_modules linked), leaving a developer's bi/build alone, and is served from a loopback port
+by a thread of this process. Every page is opened in Debian's headless Chromium: none shows an
+error cell, and the figures the pages print equal the same SQL over the published warehouse.
 
 Skipped where Node or Chromium is missing, except in CI (CI=true), where `.ci/run` installs
 Chromium and the CJK font and Node is on the image. ``UPDATE_DOCS_SCREENSHOT=1`` also copies each
@@ -28,7 +27,6 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import REPO_ROOT
-from dagster_ui import DagsterDev
 from test_ui import png_rows, require_chromium, run_chromium
 
 from dagster_project import bi_site
@@ -64,6 +62,7 @@ FIGURES = {
         "select sum(project_count) from marts.fct_transactions where scope = 'platform'"
     ),
 }
+LOAD_ATTEMPTS = 3
 ERROR_MARKERS = ("observablehq--error", "RuntimeError", "SyntaxError", "is not defined")
 
 
@@ -77,7 +76,7 @@ def require_node() -> None:
 
 
 @pytest.fixture(scope="module")
-def site(dagster_dev: DagsterDev, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(samples_published: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from the session's published sample snapshot, in a copy of bi/."""
     require_chromium()
     require_node()
@@ -87,7 +86,7 @@ def site(dagster_dev: DagsterDev, tmp_path_factory: pytest.TempPathFactory) -> P
     (copy / "node_modules").symlink_to(bi_site.NODE_MODULES, target_is_directory=True)
     if not bi_site.NODE_MODULES.exists():  # npm ci creates it: link first, fill it in build()
         bi_site.NODE_MODULES.mkdir()
-    return bi_site.build(dagster_dev.published, site_dir=copy).parent
+    return bi_site.build(samples_published["published"], site_dir=copy).parent
 
 
 @pytest.fixture(scope="module")
@@ -117,9 +116,15 @@ def rendered(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     pages = {}
     for page in PAGES:
         screenshot = out / f"{page}.png"
-        done = run_chromium(
-            f"{base_url}/{page}.html", out / f"profile-{page}", f"--screenshot={screenshot}", "--dump-dom"
-        )
+        for attempt in range(LOAD_ATTEMPTS):  # a page Chromium dumped while a cell still loaded: again
+            done = run_chromium(
+                f"{base_url}/{page}.html",
+                out / f"profile-{page}-{attempt}",
+                f"--screenshot={screenshot}",
+                "--dump-dom",
+            )
+            if "<observablehq-loading>" not in done.stdout:
+                break
         assert screenshot.is_file(), f"no screenshot of {page} ({done.returncode}):\n{done.stderr[-2000:]}"
         pages[page] = (done.stdout, screenshot)
     if os.environ.get("UPDATE_DOCS_SCREENSHOT") == "1":
@@ -143,15 +148,16 @@ def test_every_page_renders_without_error(rendered: dict[str, tuple[str, Path]])
         assert not errors, f"{page} shows an error ({errors}):\n{dom[-3000:]}"
         assert "<svg" in dom, f"{page} drew no chart"
         assert "<table" in dom, f"{page} shows no table"
+        assert "<observablehq-loading>" not in dom, f"{page} was still loading"
         width, height, rows = png_rows(screenshot.read_bytes())
         assert (width, height) == (1600, 1000)
         assert len(set(rows)) > height // 10, f"the screenshot of {page} looks blank"
 
 
 def test_figures_equal_the_same_sql_over_the_warehouse(
-    rendered: dict[str, tuple[str, Path]], dagster_dev: DagsterDev
+    rendered: dict[str, tuple[str, Path]], samples_published: dict[str, Path]
 ) -> None:
-    with duckdb.connect(str(dagster_dev.published / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(samples_published["published"] / "warehouse.duckdb"), read_only=True) as con:
         for (page, figure_id), sql in FIGURES.items():
             (expected,) = con.execute(sql).fetchone()
             assert expected is not None and expected > 0, f"{sql}: nothing to compare on the samples"
@@ -160,9 +166,9 @@ def test_figures_equal_the_same_sql_over_the_warehouse(
 
 
 def test_publisher_errors_drill_down_to_the_printed_numbers(
-    rendered: dict[str, tuple[str, Path]], base_url: str, dagster_dev: DagsterDev, tmp_path: Path
+    rendered: dict[str, tuple[str, Path]], base_url: str, samples_published: dict[str, Path], tmp_path: Path
 ) -> None:
-    with duckdb.connect(str(dagster_dev.published / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(samples_published["published"] / "warehouse.duckdb"), read_only=True) as con:
         report_id, lhs, rhs = con.execute(
             "select report_id, lhs, rhs from marts.fct_identity_checks"
             " where status = 'fail' and rule_code = 'app_balance' order by report_id, scope limit 1"

@@ -5,8 +5,18 @@ select
     r.template_version,
     coalesce(g.province_zh, '未知 unknown') as province_zh,
     coalesce(a.admin_level, 'unknown') as admin_level,
+    case coalesce(a.admin_level, 'unknown')
+        when 'province' then '省级 province'
+        when 'prefecture' then '地级 prefecture'
+        when 'county' then '县级 county'
+        when 'township' then '乡级 township'
+        else '未知 unknown'
+    end as admin_level_label,
     f.outcome_group,
     f.outcome_code,
+    o.outcome_zh || ' ' || o.outcome_en as outcome_label,
+    o.outcome_group_zh || ' ' || o.outcome_group_en as outcome_group_label,
+    o.sort_order as outcome_order,
     count(distinct f.report_id) as reports,
     cast(sum(f.value) as double) as value
 from marts.fct_applications as f
@@ -15,5 +25,6 @@ left join marts.dim_agency as a
     on a.agency_id = r.agency_id
 left join marts.dim_region as g
     on g.region_code = r.region_code
+left join marts.dim_outcome as o on o.outcome_code = f.outcome_code
 where f.applicant_type = 'total'
 group by all

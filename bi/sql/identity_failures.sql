@@ -2,6 +2,7 @@
 select
     c.report_id,
     c.rule_code,
+    u.rule_zh || ' ' || u.rule_en as rule_label,
     c.scope,
     cast(c.lhs as double) as lhs,
     cast(c.rhs as double) as rhs,
@@ -18,4 +19,5 @@ left join marts.dim_agency as a
     on a.agency_id = r.agency_id
 left join marts.dim_region as g
     on g.region_code = r.region_code
+left join marts.dim_identity_rule as u on u.rule_code = c.rule_code
 where c.status = 'fail'

@@ -5,6 +5,7 @@ select
     coalesce(a.agency_name, r.agency_name) as agency_name,
     coalesce(g.province_zh, '未知 unknown') as province_zh,
     t.category,
+    c.category_zh || ' ' || c.category_en as category_label,
     t.project_count,
     cast(t.amount_wan as double) as amount_wan,
     t.amount_text,
@@ -15,4 +16,5 @@ left join marts.dim_agency as a
     on a.agency_id = r.agency_id
 left join marts.dim_region as g
     on g.region_code = r.region_code
+left join marts.dim_transaction_category as c on c.category = t.category
 where t.scope = 'platform'
