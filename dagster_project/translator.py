@@ -90,6 +90,7 @@ def is_published(key: dg.AssetKey) -> bool:
 # What a generic test checks, in words, from its arguments (fields of :func:`description_fields`).
 GENERIC_TEST_DESCRIPTIONS = {
     "not_null": "`{column}` of `{model}` is never NULL.",
+    "not_null_columns": "None of {columns} of `{model}` is ever NULL.",
     "unique": "No value of `{column}` occurs twice in `{model}`.",
     "relationships": (
         "Every `{column}` of `{model}` is a `{field}` of `{to}` (NULL passes): no row points at a "

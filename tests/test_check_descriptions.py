@@ -82,9 +82,8 @@ def test_check_names_are_unique_and_readable(check_specs) -> None:
 
 def test_generated_descriptions_say_what_is_checked(manifest) -> None:
     by_name = {node["name"]: node for node in dbt_tests(manifest)}
-    assert check_description(by_name["not_null_dim_report_report_id"], manifest).startswith(
-        "`report_id` of `dim_report` is never NULL."
-    )
+    not_null = check_description(by_name["not_null_columns_dim_report"], manifest)
+    assert not_null.startswith("None of `report_id`, ") and "of `dim_report` is ever NULL." in not_null
     relationships = check_description(by_name["relationships_fct_applications_report_id"], manifest)
     assert relationships.startswith(
         "Every `report_id` of `fct_applications` is a `report_id` of `dim_report`"
@@ -166,7 +165,7 @@ def test_an_error_names_its_table_passes_and_unstored_are_untouched(tmp_path: Pa
     node = identity_test(manifest, "app_balance")
     path = warehouse_with_failures(tmp_path / "w.duckdb", {"r1": ["total"]})
     passed = dbt_result(node, True, dg.AssetCheckSeverity.WARN)
-    [unstored] = [n for n in dbt_tests(manifest) if n["name"] == "not_null_dim_report_report_id"]
+    [unstored] = [n for n in dbt_tests(manifest) if n["name"] == "not_null_columns_dim_report"]
     not_stored = dbt_result(unstored, False, dg.AssetCheckSeverity.ERROR)
     with duckdb.connect(str(path), read_only=True) as con:
         error, same, untouched = with_failures(
@@ -269,6 +268,6 @@ def test_a_failed_error_check_is_reported_before_the_run_fails(built: dict[str, 
     assert (failed.passed, failed.severity) == (False, dg.AssetCheckSeverity.ERROR)
     assert failed.metadata["dagster_dbt/failed_row_count"].value == 1
     assert "failures_table" not in failed.metadata  # dbt stored nothing for it
-    assert evaluations["not_null_dim_region_region_code"].passed
+    assert evaluations["not_null_columns_dim_region"].passed
     materialized = {m.asset_key for m in result.get_asset_materialization_events() if m.asset_key}
     assert dg.AssetKey(["marts", "dim_region"]) in materialized  # built before its test failed

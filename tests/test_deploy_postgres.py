@@ -41,9 +41,7 @@ PG_SETTINGS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")
 SELECTION = "raw/regions,staging/stg_regions,marts/dim_region"
 CHECKED_ASSET = ["marts", "dim_region"]
 EXPECTED_CHECKS = {
-    "not_null_dim_region_region_code",
-    "not_null_dim_region_name_zh",
-    "not_null_dim_region_level",
+    "not_null_columns_dim_region",
     "accepted_values_dim_region_level",
 }
 DAGSTER_ROLE = "dagster"

@@ -26,7 +26,7 @@
 {%- endmacro %}
 
 {% macro delta_test_scope(relation) -%}
-    {%- set row_tests = ['not_null', 'accepted_values', 'values_in_codes', 'not_negative',
+    {%- set row_tests = ['not_null', 'not_null_columns', 'accepted_values', 'values_in_codes', 'not_negative',
                          'identity_status_consistent', 'expression_is_true', 'unique_combination'] -%}
     {%- set facts = ['fct_applications', 'fct_appeals', 'fct_disclosures', 'fct_transactions',
                      'fct_unmapped_cells'] -%}
