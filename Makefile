@@ -10,7 +10,7 @@
 #   make lint   ruff only
 #   make bi     the BI site (bi/, docs/bi.md) from WAREHOUSE_PUBLISH_DIR into bi/build; make bi-dev serves it
 #   make crawl  collect reports from the portals of CRAWL_CONFIG into WAREHOUSE_LANDING_DIR/<portal>/
-#   make clean  remove built data, dbt artifacts and the local Dagster instance (keeps .venv)
+#   make clean  remove built data, dbt artifacts, the BI site and the local Dagster instance (keeps .venv)
 #
 # Needs only python3.11 on PATH: the first run creates .venv from requirements.lock.
 # Paths (contract §2): WAREHOUSE_LANDING_DIR, WAREHOUSE_PATH and WAREHOUSE_PUBLISH_DIR from the
@@ -106,7 +106,7 @@ docs-serve: manifest
 	$(BIN)/python -m dagster_project.dbt_docs serve --port $(DOCS_PORT)
 
 clean:
-	rm -rf data .dagster_home dbt/target dbt/logs .pytest_cache .ruff_cache
+	rm -rf data .dagster_home dbt/target dbt/logs .pytest_cache .ruff_cache bi/build
 
 # The BI site (docs/bi.md): Observable Framework pages over the published snapshot, into bi/build
 # (npm ci from bi/package-lock.json first, when bi/node_modules is missing or stale). Needs Node.
