@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest import vocabulary as vocab
-from ingest.errors import ERROR_CODES
+from ingest.errors import ERROR_CODES, WARNING_CODES
 
 SEED_PATH = Path(__file__).resolve().parents[1] / "dbt" / "seeds" / "code_labels.csv"
 TEMPLATES = ("gb2019", "gb2021")  # the templates that print tables (pre2019 is prose)
@@ -115,6 +115,13 @@ def dimension_lines() -> dict[str, Iterable[tuple]]:
         ),
         "template_version": derived_lines("template_version"),
         "agency_type": entry_lines("agency_types", "types"),
+        "source_method": derived_lines("source_method"),
+        "source_format": derived_lines("source_format"),
+        "admin_level": derived_lines("admin_level"),
+        "warning_code": (
+            (code, {**line, "description_en": WARNING_CODES.get(code)}, None)
+            for code, line, _ in derived_lines("warning_code")
+        ),
     }
 
 

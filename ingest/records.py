@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ingest.errors import WARNING_CODES
+
 
 @dataclass(frozen=True)
 class RawFile:
@@ -33,10 +35,18 @@ class RawFile:
 
 @dataclass(frozen=True)
 class ParseWarning:
-    """A doubt the parser kept about a report (queryable per report)."""
+    """A doubt the parser kept about a report (queryable per report).
+
+    ``code`` is one of ``ingest.errors.WARNING_CODES``: a code the registry lacks would reach
+    ``audit.report_warnings`` without a label (``marts.dim_warning_code``), so it is refused here.
+    """
 
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        if self.code not in WARNING_CODES:
+            raise ValueError(f"unknown warning code {self.code!r}: add it to ingest.errors.WARNING_CODES")
 
 
 @dataclass(slots=True)

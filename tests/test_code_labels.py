@@ -4,6 +4,7 @@ fact labelled."""
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -13,11 +14,14 @@ import duckdb
 import pytest
 import yaml
 from conftest import REPO_ROOT
+from test_parser_units import gb2019_report, parse
 
 from dagster_project.dbt_manifest import dbt_executable
 from ingest import vocabulary as vocab
 from ingest.code_labels import SEED_PATH, code_labels, seed_text
-from ingest.errors import ERROR_CODES
+from ingest.errors import ERROR_CODES, WARNING_CODES
+from ingest.formats import SOURCE_FORMATS
+from ingest.records import ParseWarning
 from ingest.text import label_key
 from synthetic import template
 
@@ -76,6 +80,10 @@ def test_the_seed_is_what_the_vocabularies_generate() -> None:
         ("identity_status", accepted_values("fct_identity_checks", "status")),
         ("template_version", accepted_values("dim_year", "template_version")),
         ("agency_type", accepted_values("dim_agency", "agency_type")),
+        ("source_method", accepted_values("fct_applications", "source_method")),
+        ("source_format", list(SOURCE_FORMATS)),
+        ("admin_level", accepted_values("dim_agency", "admin_level")),
+        ("warning_code", list(WARNING_CODES)),
     ],
 )
 def test_every_code_dbt_knows_has_its_labels(dimension: str, known) -> None:
@@ -85,6 +93,45 @@ def test_every_code_dbt_knows_has_its_labels(dimension: str, known) -> None:
         row = label(dimension, code)
         assert any(is_cjk(ch) for ch in row.zh), row
         assert row.en.strip() and not any(is_cjk(ch) for ch in row.en), row
+
+
+def test_the_code_lists_agree() -> None:
+    """The lists the new dimensions are checked against are the same lists everywhere dbt keeps one."""
+    for fact in ("fct_applications", "fct_disclosures", "fct_appeals", "fct_transactions"):
+        assert accepted_values(fact, "source_method") == {"table", "prose", "ocr"}, fact
+    assert accepted_values("dim_report", "source_format") == set(SOURCE_FORMATS)
+    assert accepted_values("dim_region", "level") < accepted_values("dim_agency", "admin_level")
+    assert codes("source_format") == list(SOURCE_FORMATS)  # in the order ingest/formats.py lists them
+
+
+def warning_codes_in_the_source() -> dict[str, list[str]]:
+    """Each code literal a ``ParseWarning(...)`` call of the parser's source passes (its first
+    argument, or ``code=``), with where it is. A call whose code is not a literal is listed as
+    ``<dynamic>``: the registry could not be checked against it."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((REPO_ROOT / "ingest").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ParseWarning"):
+                continue
+            args = node.args[:1] or [k.value for k in node.keywords if k.arg == "code"]
+            code = args[0].value if args and isinstance(args[0], ast.Constant) else "<dynamic>"
+            found.setdefault(code, []).append(f"{path.relative_to(REPO_ROOT)}:{node.lineno}")
+    return found
+
+
+def test_every_warning_the_parser_can_emit_is_registered() -> None:
+    found = warning_codes_in_the_source()
+    assert "<dynamic>" not in found, found["<dynamic>"]
+    assert set(found) - set(WARNING_CODES) == set(), "add these to ingest.errors.WARNING_CODES"
+    # the multi-line calls are found too (tables.py puts the code on the next line)
+    assert {"ocr_low_confidence", "header_slip", "row_cells_lost", "mojibake", "region_unknown"} <= set(found)
+    # no registered code the parser never emits (a stale label)
+    assert set(WARNING_CODES) - set(found) == set()
+    assert set(WARNING_CODES) == set(codes("warning_code"))
+    for code in WARNING_CODES:
+        assert label("warning_code", code).description_en == WARNING_CODES[code]
+    with pytest.raises(ValueError, match="unknown warning code 'not_a_code'"):
+        ParseWarning("not_a_code", "a code nobody registered")
 
 
 def test_labels_are_the_templates() -> None:
@@ -160,7 +207,17 @@ CODE_COLUMNS = [
     ("marts.dim_report", "template_version", "marts.dim_template_version"),
     ("marts.dim_agency", "agency_type", "marts.dim_agency_type"),
     ("audit.rejected_files", "error_code", "marts.dim_rejection_code"),
+    ("marts.fct_applications", "source_method", "marts.dim_source_method"),
+    ("marts.fct_disclosures", "source_method", "marts.dim_source_method"),
+    ("marts.fct_appeals", "source_method", "marts.dim_source_method"),
+    ("marts.fct_transactions", "source_method", "marts.dim_source_method"),
+    ("marts.dim_report", "source_format", "marts.dim_source_format"),
+    ("marts.dim_agency", "admin_level", "marts.dim_admin_level"),
+    ("marts.dim_region", "level", "marts.dim_admin_level"),
+    ("audit.report_warnings", "warning_code", "marts.dim_warning_code"),
 ]
+# a column named otherwise than its dimension's key: (table, column) → key
+KEY_OF = {("marts.dim_region", "level"): "admin_level"}
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +262,7 @@ def test_the_published_dimensions_label_the_codes(published: duckdb.DuckDBPyConn
 def test_every_code_in_the_facts_has_its_label(published: duckdb.DuckDBPyConnection) -> None:
     seen = 0
     for table, column, dimension in CODE_COLUMNS:
-        key = "outcome_group" if column == "outcome_group" else column
+        key = KEY_OF.get((table, column), column)
         missing = published.execute(
             f"SELECT DISTINCT f.{column} FROM {table} f WHERE f.{column} IS NOT NULL AND f.{column} NOT IN"
             f" (SELECT {key} FROM {dimension})"
@@ -216,7 +273,8 @@ def test_every_code_in_the_facts_has_its_label(published: duckdb.DuckDBPyConnect
 
 
 def test_a_code_without_a_label_fails_dbt(samples_published: dict[str, Path], tmp_path: Path) -> None:
-    """dbt's relationships test from a fact's code column to its dimension: a label removed, it fails."""
+    """dbt's relationships test from a fact's code column to its dimension: a label removed, it fails;
+    so does a warning whose code the registry (dim_warning_code) lacks, and one it has passes."""
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(samples_published["warehouse"], warehouse)
     with duckdb.connect(str(warehouse)) as con:
@@ -224,7 +282,22 @@ def test_a_code_without_a_label_fails_dbt(samples_published: dict[str, Path], tm
         (granted,) = con.execute(
             "SELECT count(*) FROM marts.fct_applications WHERE outcome_code = 'granted'"
         ).fetchone()
-    assert granted > 0
+        con.execute("DELETE FROM marts.dim_source_method WHERE source_method = 'prose'")
+        (prose,) = con.execute(
+            "SELECT count(*) FROM marts.fct_disclosures WHERE source_method = 'prose'"
+        ).fetchone()
+        (report_id, source_path) = con.execute(
+            "SELECT report_id, source_path FROM marts.dim_report"
+        ).fetchone()
+        con.executemany(
+            "INSERT INTO audit.report_warnings (report_id, source_path, warning_code, message)"
+            " VALUES (?, ?, ?, ?)",
+            [
+                (report_id, source_path, "lost_characters", "3 runs of lost characters"),
+                (report_id, source_path, "no_such_warning", "a code the parser never registered"),
+            ],
+        )
+    assert granted > 0 and prose > 0
     done = subprocess.run(
         [
             dbt_executable(),
@@ -232,6 +305,8 @@ def test_a_code_without_a_label_fails_dbt(samples_published: dict[str, Path], tm
             "--select",
             "relationships_fct_applications_outcome_code",
             "relationships_fct_applications_applicant_type",
+            "relationships_fct_disclosures_source_method",
+            "relationships_report_warnings_warning_code",
             "--profiles-dir",
             ".",
             "--target-path",
@@ -249,3 +324,64 @@ def test_a_code_without_a_label_fails_dbt(samples_published: dict[str, Path], tm
     # dbt counts the fact rows whose code has no label
     assert f"FAIL {granted} relationships_fct_applications_outcome_code" in output, output[-3000:]
     assert "PASS relationships_fct_applications_applicant_type" in output, output[-3000:]
+    assert f"FAIL {prose} relationships_fct_disclosures_source_method" in output, output[-3000:]
+    # one row fails: the unregistered code, not the registered lost_characters
+    assert "FAIL 1 relationships_report_warnings_warning_code" in output, output[-3000:]
+
+
+def test_how_and_where_a_figure_was_read_is_labelled(published: duckdb.DuckDBPyConnection) -> None:
+    """The source method, source format, administrative level and warning code dimensions, built."""
+    assert published.execute(
+        "SELECT source_method, source_method_zh, source_method_en"
+        " FROM marts.dim_source_method ORDER BY sort_order"
+    ).fetchall() == [
+        ("table", "统计表", "Statistics table"),
+        ("ocr", "扫描件识别", "Statistics table, by OCR"),
+        ("prose", "正文叙述", "Prose"),
+    ]
+    # the samples' figures by how they were read, labelled: both tables and prose are there
+    methods = dict(
+        published.execute(
+            "SELECT m.source_method_zh, count(*) FROM marts.fct_applications"
+            " JOIN marts.dim_source_method m USING (source_method) GROUP BY ALL"
+        ).fetchall()
+    )
+    assert set(methods) >= {"统计表", "正文叙述"} and min(methods.values()) > 0, methods
+    assert published.execute(
+        "SELECT source_format_zh FROM marts.dim_source_format WHERE source_format = 'pdf_scanned'"
+    ).fetchall() == [("扫描版PDF",)]
+    formats = published.execute(
+        "SELECT DISTINCT f.source_format_zh FROM marts.dim_report"
+        " JOIN marts.dim_source_format f USING (source_format)"
+    ).fetchall()
+    assert ("网页",) in formats, formats
+    assert published.execute(
+        "SELECT admin_level_zh, admin_level_en FROM marts.dim_admin_level WHERE admin_level = 'township'"
+    ).fetchall() == [("乡镇级", "Township level")]
+    # dim_region's provinces are 省级 through the dimension (the mainland's 31 at least)
+    (provinces,) = published.execute(
+        "SELECT count(*) FROM marts.dim_region r JOIN marts.dim_admin_level l ON r.level = l.admin_level"
+        " WHERE l.admin_level_zh = '省级'"
+    ).fetchone()
+    assert provinces >= 31, provinces
+
+
+def test_every_warning_raised_is_registered_and_labelled(published: duckdb.DuckDBPyConnection) -> None:
+    """The warnings of the samples' build (none today: they are clean) and those of a report with
+    doubts (a year run into its month, lost characters) are registered codes, labelled by the
+    built dim_warning_code with the registry's description."""
+    in_samples = {
+        code
+        for (code,) in published.execute("SELECT DISTINCT warning_code FROM audit.report_warnings").fetchall()
+    }
+    report = parse(gb2019_report("text_pipes") + "\n本报告统计期限自20201月1日起至202012月31日止。???字\n")
+    raised = {w.code for w in report.warnings}
+    assert {"date_typo", "lost_characters"} <= raised, report.warnings
+    assert (in_samples | raised) - set(WARNING_CODES) == set()
+    labelled = published.execute(
+        "SELECT warning_code, warning_zh, warning_en, warning_description_en FROM marts.dim_warning_code"
+        " WHERE list_contains(?, warning_code) ORDER BY sort_order",
+        [sorted(in_samples | raised)],
+    ).fetchall()
+    assert [code for code, *_ in labelled] == [c for c in codes("warning_code") if c in in_samples | raised]
+    assert ("date_typo", "日期笔误", "Date typo", WARNING_CODES["date_typo"]) in labelled

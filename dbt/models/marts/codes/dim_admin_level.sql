@@ -1,0 +1,1 @@
+{{ code_dimension('admin_level', 'admin_level', 'admin_level') }}

@@ -1,0 +1,1 @@
+{{ code_dimension('source_format', 'source_format', 'source_format') }}

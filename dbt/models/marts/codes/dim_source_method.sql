@@ -1,0 +1,1 @@
+{{ code_dimension('source_method', 'source_method', 'source_method', descriptions=true) }}

@@ -1,0 +1,1 @@
+{{ code_dimension('warning_code', 'warning_code', 'warning', descriptions=true) }}
