@@ -98,12 +98,9 @@ def require_snapshot(snapshot_dir: Path) -> None:
         raise BiSiteError(f"{snapshot_dir}/warehouse.duckdb is missing: make run publishes it first")
 
 
-def build(snapshot_dir: Path | None = None, site_dir: Path = BI_DIR) -> Path:
-    """The static site of the snapshot in <site_dir>/build (its index.html returned).
-
-    ``site_dir`` is bi/, or a copy of its sources whose node_modules links to bi/node_modules
-    (the tests build there, leaving bi/build alone); npm ci always installs into bi/.
-    """
+def prepare(snapshot_dir: Path | None, site_dir: Path) -> dict[str, str]:
+    """What building or serving needs first: Node, the snapshot, the packages, no stale loader
+    output (the snapshot may have changed since); the loaders' environment returned."""
     why = missing_node()
     if why:
         raise BiSiteError(why)
@@ -112,6 +109,16 @@ def build(snapshot_dir: Path | None = None, site_dir: Path = BI_DIR) -> Path:
     env = site_env(snapshot_dir)
     install_packages(env)
     shutil.rmtree(site_dir / LOADER_CACHE, ignore_errors=True)
+    return env
+
+
+def build(snapshot_dir: Path | None = None, site_dir: Path = BI_DIR) -> Path:
+    """The static site of the snapshot in <site_dir>/build (its index.html returned).
+
+    ``site_dir`` is bi/, or a copy of its sources whose node_modules links to bi/node_modules
+    (the tests build there, leaving bi/build alone); npm ci always installs into bi/.
+    """
+    env = prepare(snapshot_dir, site_dir)
     run([str(NODE_MODULES / ".bin" / "observable"), "build"], env, BUILD_TIMEOUT, cwd=site_dir)
     index = site_dir / "build" / "index.html"
     if not index.is_file():
@@ -121,14 +128,7 @@ def build(snapshot_dir: Path | None = None, site_dir: Path = BI_DIR) -> Path:
 
 def serve(snapshot_dir: Path | None = None, port: int = 3100) -> None:
     """Framework's preview server (pages rebuilt as they change) on 127.0.0.1 until Ctrl-C."""
-    why = missing_node()
-    if why:
-        raise BiSiteError(why)
-    snapshot_dir = (snapshot_dir or publish_dir()).resolve()
-    require_snapshot(snapshot_dir)
-    env = site_env(snapshot_dir)
-    install_packages(env)
-    shutil.rmtree(BI_DIR / LOADER_CACHE, ignore_errors=True)
+    env = prepare(snapshot_dir, BI_DIR)
     command = [str(NODE_MODULES / ".bin" / "observable"), "preview", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--no-open"]
     os.chdir(BI_DIR)
