@@ -5,13 +5,7 @@ select
     r.template_version,
     coalesce(g.province_zh, '未知 unknown') as province_zh,
     coalesce(a.admin_level, 'unknown') as admin_level,
-    case coalesce(a.admin_level, 'unknown')
-        when 'province' then '省级 province'
-        when 'prefecture' then '地级 prefecture'
-        when 'county' then '县级 county'
-        when 'township' then '乡级 township'
-        else '未知 unknown'
-    end as admin_level_label,
+    coalesce(l.admin_level_zh || ' ' || l.admin_level_en, '未知 unknown') as admin_level_label,
     f.outcome_group,
     f.outcome_code,
     o.outcome_zh || ' ' || o.outcome_en as outcome_label,
@@ -23,6 +17,8 @@ from marts.fct_applications as f
 inner join marts.dim_report as r using (report_id)
 left join marts.dim_agency as a
     on a.agency_id = r.agency_id
+left join marts.dim_admin_level as l
+    on l.admin_level = a.admin_level
 left join marts.dim_region as g
     on g.region_code = r.region_code
 left join marts.dim_outcome as o on o.outcome_code = f.outcome_code

@@ -14,17 +14,12 @@ select
     coalesce(a.agency_name, r.agency_name) as agency_name,
     a.agency_type,
     coalesce(a.admin_level, 'unknown') as admin_level,
-    case coalesce(a.admin_level, 'unknown')
-        when 'province' then '省级 province'
-        when 'prefecture' then '地级 prefecture'
-        when 'county' then '县级 county'
-        when 'township' then '乡级 township'
-        else '未知 unknown'
-    end as admin_level_label,
+    coalesce(l.admin_level_zh || ' ' || l.admin_level_en, '未知 unknown') as admin_level_label,
     r.region_code,
     coalesce(g.province_zh, '未知 unknown') as province_zh
 from marts.dim_report as r
 left join marts.dim_agency as a using (agency_id)
+left join marts.dim_admin_level as l on l.admin_level = a.admin_level
 left join marts.dim_region as g
     on g.region_code = r.region_code
 left join marts.dim_template_version as t using (template_version)
