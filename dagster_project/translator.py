@@ -7,7 +7,8 @@ table a BI user queries:
 - dbt sources: the key their ``meta.dagster.asset_key`` gives (``raw/<table>``), else
   ``raw/<table>`` as well, so the graph is one unbroken line raw → staging → marts;
 - dbt models (and seeds, snapshots): ``<configured schema>/<name>``, e.g. ``marts/dim_report``,
-  grouped by that layer (``staging``, ``intermediate``, ``marts``, ``audit``);
+  grouped by that layer (``staging``, ``intermediate``, ``marts``, ``audit``), but for the code
+  dimensions, group ``codes`` (their keys stay ``marts/dim_<code>``);
 - the published snapshot: ``published/warehouse`` (group ``publish``).
 
 dbt tests become asset checks named as dbt names them (dagster-dbt matches a test's results to
@@ -30,6 +31,7 @@ from ingest.schema import RAW_SCHEMA
 
 RAW_GROUP = RAW_SCHEMA
 PUBLISH_GROUP = "publish"
+CODES_GROUP = "codes"  # the code dimensions: keys marts/dim_<code>, a group of their own
 PUBLISHED_LAYERS = ("marts", "audit")
 PUBLISHED_KEY = dg.AssetKey(["published", "warehouse"])
 
@@ -47,6 +49,14 @@ def dbt_layer(props: Mapping[str, Any]) -> str:
     return fqn[1] if len(fqn) > 2 else "main"
 
 
+def is_code_dimension(props: Mapping[str, Any]) -> bool:
+    """A code dimension (``dbt/models/marts/codes/``, docs/code-dimensions.md): tables of labels,
+    in a group of their own so that the marts' graph shows the star schema rather than eighteen
+    small tables around it."""
+    fqn = props.get("fqn") or []
+    return len(fqn) > 3 and fqn[1:3] == ["marts", "codes"]
+
+
 class WarehouseTranslator(DagsterDbtTranslator):
     def __init__(self) -> None:
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -62,6 +72,8 @@ class WarehouseTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "source":
             return RAW_GROUP
+        if is_code_dimension(dbt_resource_props):
+            return CODES_GROUP
         return dbt_layer(dbt_resource_props)
 
     def get_asset_check_spec(

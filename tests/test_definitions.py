@@ -68,10 +68,15 @@ def test_lineage_is_one_line_from_raw_to_published(asset_graph) -> None:
     assert published_parents == dbt_published
 
 
+CODE_DIMENSIONS = {"dim_outcome", "dim_applicant_type", "dim_source_method", "dim_warning_code"}
+
+
 def test_groups(asset_graph) -> None:
     groups = {key: asset_graph.get(key).group_name for key in asset_graph.get_all_asset_keys()}
     assert {groups[key] for key in RAW_KEYS} == {"raw"}
     assert {groups[key] for key in MART_KEYS} == {"marts"}
+    codes = [key for key in groups if key.path[0] == "marts" and key.path[1] in CODE_DIMENSIONS]
+    assert len(codes) == len(CODE_DIMENSIONS) and {groups[key] for key in codes} == {"codes"}
     assert groups[PUBLISHED_KEY] == "publish"
     staging = [key for key in groups if key.path[0] == "staging"]
     assert staging and {groups[key] for key in staging} == {"staging"}
