@@ -37,8 +37,9 @@ APP_DIR = "/opt/ogi-warehouse"  # where the units expect the checkout (install.s
 CODE_LOCATION = ["-m", "dagster_project.definitions"]
 PG_SETTINGS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE")
 
-# The cheapest selection with asset checks: no report is parsed; dim_region's dbt tests run as checks.
-SELECTION = "raw/regions,staging/stg_regions,marts/dim_region"
+# The cheapest selection with asset checks: no report is parsed; dim_region's dbt tests run as checks
+# (with the code dimension its level points at, and that dimension's seed, so that none is left planned).
+SELECTION = "raw/regions,staging/stg_regions,staging/code_labels,marts/dim_admin_level,marts/dim_region"
 CHECKED_ASSET = ["marts", "dim_region"]
 EXPECTED_CHECKS = {
     "not_null_columns_dim_region",
@@ -227,6 +228,8 @@ def test_the_run_and_its_checks_read_back_through_dagsters_api(
         assert run.asset_selection == {
             dg.AssetKey(["raw", "regions"]),
             dg.AssetKey(["staging", "stg_regions"]),
+            dg.AssetKey(["staging", "code_labels"]),
+            dg.AssetKey(["marts", "dim_admin_level"]),
             dg.AssetKey(CHECKED_ASSET),
         }
         materialized = instance.get_records_for_run(
@@ -241,7 +244,12 @@ def test_the_run_and_its_checks_read_back_through_dagsters_api(
         ]
     by_name = {evaluation.check_name: evaluation for evaluation in evaluations}
     assert set(by_name) >= EXPECTED_CHECKS, sorted(by_name)
-    assert all(evaluation.asset_key == dg.AssetKey(CHECKED_ASSET) for evaluation in evaluations)
+    checked = {evaluation.asset_key for evaluation in evaluations}
+    assert checked == {
+        dg.AssetKey(CHECKED_ASSET),
+        dg.AssetKey(["marts", "dim_admin_level"]),
+        dg.AssetKey(["staging", "code_labels"]),
+    }
     failed = sorted(name for name, evaluation in by_name.items() if not evaluation.passed)
     assert failed == []
 
@@ -270,7 +278,7 @@ def test_the_history_is_in_postgres_not_in_files(deployment: Deployment) -> None
     assert set(executions) >= EXPECTED_CHECKS
     assert set(executions.values()) == {"SUCCEEDED"}
     assert events["ASSET_CHECK_EVALUATION"] == len(executions)
-    assert events["ASSET_MATERIALIZATION"] == 3  # raw/regions, staging/stg_regions, marts/dim_region
+    assert events["ASSET_MATERIALIZATION"] == 5  # the selection's five assets
     assert events["PIPELINE_SUCCESS"] == 1  # DagsterEventType.RUN_SUCCESS's stored name
     # no SQLite storage beside it: Dagster's default would have written history/runs.db
     assert not list(deployment.home.rglob("*.db")), sorted(deployment.home.rglob("*.db"))
