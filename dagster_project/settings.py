@@ -163,6 +163,11 @@ def write_instance(home: Path) -> Path:
     return home
 
 
+# what this project wrote into dagster.yaml before issue 19, with or without WRITTEN_BY: a storage
+# class that no longer exists, so such a file is this project's to replace
+REMOVED_EVENT_LOG = "module: dagster_project.event_log"
+
+
 def ensure_instance(home: Path) -> Path:
     """``home`` with this project's ``dagster.yaml``, unless a deployment wrote its own there
     (a ``dagster.yaml`` without :data:`WRITTEN_BY` is left as it is)."""
@@ -171,7 +176,8 @@ def ensure_instance(home: Path) -> Path:
         current = yaml.read_text(encoding="utf-8")
     except FileNotFoundError:
         current = None
-    if current is None or (current.startswith(WRITTEN_BY) and current != instance_yaml(home)):
+    ours = current is not None and (current.startswith(WRITTEN_BY) or REMOVED_EVENT_LOG in current)
+    if current is None or (ours and current != instance_yaml(home)):
         write_instance(home)
     return home
 

@@ -98,8 +98,16 @@ def test_one_instance_and_its_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     home = settings.ensure_instance(tmp_path / "home")
     yaml = (home / "dagster.yaml").read_text(encoding="utf-8")
     assert "telemetry:\n  enabled: false" in yaml
-    (home / "dagster.yaml").write_text(yaml.replace("BatchingSqlite", "Old"), encoding="utf-8")
+    (home / "dagster.yaml").write_text(yaml + "run_queue:\n  max_concurrent_runs: 2\n", encoding="utf-8")
     settings.ensure_instance(home)  # ours, and stale: written again
+    assert (home / "dagster.yaml").read_text(encoding="utf-8") == yaml
+    # what an earlier version wrote (no marker line yet), naming a storage class since removed
+    before_issue_19 = (
+        "telemetry:\n  enabled: false\nevent_log_storage:\n  module: dagster_project.event_log\n"
+        "  class: BatchingSqliteEventLogStorage\n  config:\n    base_dir: \"/x/history/runs\"\n"
+    )
+    (home / "dagster.yaml").write_text(before_issue_19, encoding="utf-8")
+    settings.ensure_instance(home)
     assert (home / "dagster.yaml").read_text(encoding="utf-8") == yaml
     own = "telemetry:\n  enabled: false\nrun_queue:\n  max_concurrent_runs: 1\n"
     (home / "dagster.yaml").write_text(own, encoding="utf-8")
